@@ -1,0 +1,241 @@
+//! The `portaal` command line: `serve`, `migrate`, `accounts`, `api-keys`.
+
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+
+use crate::admin;
+use crate::clock::{Clock, SystemClock};
+use crate::config::{Config, ServeArgs, StoreArgs};
+use crate::domain::scopes::Scope;
+use crate::startup::{self, Application};
+use crate::store::AccountPatch;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "portaal",
+    version,
+    about = "A self-hostable server for the MijnKlantportaal API v1"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the API server (migrates the database first).
+    Serve(ServeArgs),
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Manage accounts.
+    #[command(subcommand)]
+    Accounts(AccountsCommand),
+    /// Manage API keys.
+    #[command(subcommand, name = "api-keys")]
+    ApiKeys(ApiKeysCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AccountsCommand {
+    /// Create an account.
+    Create {
+        #[arg(long)]
+        name: String,
+        /// Invoices the account may create per calendar month; unlimited when omitted.
+        #[arg(long)]
+        monthly_invoice_limit: Option<u32>,
+        /// Print one JSON object on stdout.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change an account.
+    Update {
+        #[arg(long)]
+        id: String,
+        #[arg(long)]
+        name: Option<String>,
+        /// A number, or `none` for unlimited.
+        #[arg(long, value_parser = parse_limit)]
+        monthly_invoice_limit: Option<Limit>,
+        /// Days between issue date and due date (default 14).
+        #[arg(long, value_parser = clap::value_parser!(u16).range(0..=365))]
+        payment_term_days: Option<u16>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ApiKeysCommand {
+    /// Create an API key; the token is shown only now.
+    Create {
+        #[arg(long)]
+        account: String,
+        /// A scope such as `customers.read`; repeat for more. None means every scope.
+        #[arg(long = "scope", value_parser = parse_scope)]
+        scopes: Vec<Scope>,
+        /// Requests per minute for this key, instead of the server's default.
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+        rate_limit: Option<u32>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revoke an API key; requests with it get 401 from now on.
+    Revoke {
+        #[arg(long)]
+        id: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Limit(Option<i64>);
+
+fn parse_limit(text: &str) -> Result<Limit, String> {
+    if text.eq_ignore_ascii_case("none") {
+        return Ok(Limit(None));
+    }
+    text.parse::<u32>()
+        .map(|n| Limit(Some(i64::from(n))))
+        .map_err(|_| "expected a whole number or `none`".to_owned())
+}
+
+fn parse_scope(text: &str) -> Result<Scope, String> {
+    Scope::parse(text).ok_or_else(|| {
+        let all: Vec<&str> = Scope::ALL.iter().map(|s| s.as_str()).collect();
+        format!("unknown scope; choose from: {}", all.join(", "))
+    })
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let url = cli.store.database_url();
+    match cli.command {
+        Command::Serve(args) => {
+            let config = Config::from_args(&cli.store, &args)?;
+            tracing::info!(?config, "starting portaal");
+            let store = startup::open_store(&url).await?;
+            let first = admin::bootstrap(store.as_ref(), clock.as_ref()).await?;
+            let app = Application::build(&config, store, clock).await?;
+            if let Some((account, key)) = first {
+                print_first_key(&account.id, &key.token, app.api_base());
+            }
+            tracing::info!(address = %app.local_addr(), api = app.api_base(), "portaal is listening");
+            app.run_until_stopped(startup::shutdown_signal()).await
+        }
+        Command::Migrate => {
+            startup::open_store(&url).await?;
+            println!("The database is up to date.");
+            Ok(())
+        }
+        Command::Accounts(command) => {
+            let store = startup::open_store(&url).await?;
+            match command {
+                AccountsCommand::Create {
+                    name,
+                    monthly_invoice_limit,
+                    json,
+                } => {
+                    anyhow::ensure!(!name.trim().is_empty(), "--name must not be empty");
+                    let account = admin::create_account(
+                        store.as_ref(),
+                        clock.as_ref(),
+                        name.trim(),
+                        monthly_invoice_limit.map(i64::from),
+                    )
+                    .await?;
+                    print_account(&account, json);
+                }
+                AccountsCommand::Update {
+                    id,
+                    name,
+                    monthly_invoice_limit,
+                    payment_term_days,
+                    json,
+                } => {
+                    let patch = AccountPatch {
+                        name,
+                        monthly_invoice_limit: monthly_invoice_limit.map(|l| l.0),
+                        payment_term_days: payment_term_days.map(i64::from),
+                    };
+                    let account = admin::update_account(store.as_ref(), &id, patch)
+                        .await
+                        .with_context(|| format!("updating account {id}"))?;
+                    print_account(&account, json);
+                }
+            }
+            Ok(())
+        }
+        Command::ApiKeys(command) => {
+            let store = startup::open_store(&url).await?;
+            match command {
+                ApiKeysCommand::Create {
+                    account,
+                    scopes,
+                    rate_limit,
+                    json,
+                } => {
+                    let key = admin::create_api_key(
+                        store.as_ref(),
+                        clock.as_ref(),
+                        &account,
+                        &scopes,
+                        rate_limit,
+                    )
+                    .await
+                    .with_context(|| format!("creating a key for account {account}"))?;
+                    if json {
+                        println!("{}", serde_json::to_string(&key)?);
+                    } else {
+                        println!("API key {} (scopes: {})", key.id, key.scopes.join(" "));
+                        println!("Token, shown only now: {}", key.token);
+                    }
+                }
+                ApiKeysCommand::Revoke { id } => {
+                    admin::revoke_api_key(store.as_ref(), clock.as_ref(), &id)
+                        .await
+                        .with_context(|| format!("revoking API key {id}"))?;
+                    println!("API key {id} is revoked.");
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+fn print_account(account: &crate::store::Account, json: bool) {
+    if json {
+        let body = serde_json::json!({
+            "id": account.id,
+            "name": account.name,
+            "monthlyInvoiceLimit": account.monthly_invoice_limit,
+            "paymentTermDays": account.payment_term_days,
+        });
+        println!("{body}");
+    } else {
+        let limit = account
+            .monthly_invoice_limit
+            .map_or("unlimited".to_owned(), |l| l.to_string());
+        println!(
+            "Account {} \"{}\": monthly invoice limit {limit}, payment term {} days",
+            account.id, account.name, account.payment_term_days
+        );
+    }
+}
+
+fn print_first_key(account_id: &str, token: &str, api_base: &str) {
+    println!();
+    println!("  First start: created account {account_id} with an API key that has every scope.");
+    println!("  Token (shown only now; keep it safe):");
+    println!();
+    println!("      {token}");
+    println!();
+    println!("  Try it:  curl -H 'Authorization: Bearer {token}' {api_base}/customers");
+    println!(
+        "  More keys: portaal api-keys create --account {account_id} [--scope customers.read ...]"
+    );
+    println!();
+}

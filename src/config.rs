@@ -1,0 +1,130 @@
+//! Typed settings from flags and `PORTAAL_*` environment variables.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use jiff::tz::TimeZone;
+
+/// Where the data lives; shared by every command that opens the database.
+#[derive(Debug, Clone, clap::Args)]
+pub struct StoreArgs {
+    /// Folder for the embedded database and stored files.
+    #[arg(long, env = "PORTAAL_DATA_DIR", default_value = "data", global = true)]
+    pub data_dir: PathBuf,
+    /// Database URL; defaults to `sqlite:<data-dir>/portaal.db`.
+    #[arg(
+        long,
+        env = "PORTAAL_DATABASE_URL",
+        global = true,
+        hide_env_values = true
+    )]
+    pub database_url: Option<String>,
+}
+
+impl StoreArgs {
+    pub fn database_url(&self) -> String {
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| format!("sqlite:{}", self.data_dir.join("portaal.db").display()))
+    }
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(long, env = "PORTAAL_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// Origin at which clients reach this server, e.g. `https://api.example.nl`; API links
+    /// become `<public-url>/v1/...`. Defaults to `http://<listen address>`.
+    #[arg(long, env = "PORTAAL_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// IANA time zone for dates, ATOM offsets and the license month.
+    #[arg(long, env = "PORTAAL_TIME_ZONE", default_value = "Europe/Amsterdam")]
+    pub time_zone: String,
+    /// Requests per minute per API key, unless the key has its own limit.
+    #[arg(long, env = "PORTAAL_RATE_LIMIT", default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..))]
+    pub rate_limit: u32,
+}
+
+/// Everything the server needs, validated.
+#[derive(Clone)]
+pub struct Config {
+    pub listen: SocketAddr,
+    pub database_url: String,
+    pub data_dir: PathBuf,
+    /// Without trailing slash; `None` means `http://<bound address>`.
+    pub public_url: Option<String>,
+    pub time_zone: TimeZone,
+    pub rate_limit_per_minute: u32,
+}
+
+impl Config {
+    pub fn from_args(store: &StoreArgs, serve: &ServeArgs) -> anyhow::Result<Config> {
+        let time_zone = TimeZone::get(&serve.time_zone)
+            .map_err(|e| anyhow::anyhow!("unknown time zone `{}`: {e}", serve.time_zone))?;
+        let public_url = match &serve.public_url {
+            None => None,
+            Some(url) => {
+                let url = url.trim_end_matches('/');
+                anyhow::ensure!(
+                    url.starts_with("http://") || url.starts_with("https://"),
+                    "--public-url must start with http:// or https://, got `{url}`"
+                );
+                Some(url.to_owned())
+            }
+        };
+        Ok(Config {
+            listen: serve.listen,
+            database_url: store.database_url(),
+            data_dir: store.data_dir.clone(),
+            public_url,
+            time_zone,
+            rate_limit_per_minute: serve.rate_limit,
+        })
+    }
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("listen", &self.listen)
+            .field("database_url", &redact_url(&self.database_url))
+            .field("data_dir", &self.data_dir)
+            .field("public_url", &self.public_url)
+            .field("time_zone", &self.time_zone.iana_name())
+            .field("rate_limit_per_minute", &self.rate_limit_per_minute)
+            .finish()
+    }
+}
+
+/// Hides the password of `scheme://user:password@host/...`.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let userinfo = &url[scheme_end + 3..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_in_database_urls_are_hidden() {
+        assert_eq!(
+            redact_url("postgres://app:s3cret@db/portaal"),
+            "postgres://app:***@db/portaal"
+        );
+        assert_eq!(
+            redact_url("sqlite:data/portaal.db"),
+            "sqlite:data/portaal.db"
+        );
+    }
+}

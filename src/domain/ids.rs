@@ -1,0 +1,54 @@
+//! Object identifiers: a type prefix plus 14 random characters from `[a-z0-9]` (DECISIONS.md).
+
+use rand::Rng;
+
+const ALPHABET: &[u8; 36] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+const RANDOM_LEN: usize = 14;
+
+/// Prefixes from the reference (`general.md` §4).
+pub mod prefix {
+    pub const ACCOUNT: &str = "acc";
+    pub const API_KEY: &str = "key";
+    pub const CUSTOMER: &str = "cst";
+    pub const CUSTOMER_GROUP: &str = "cug";
+    pub const CUSTOMER_INVOICE: &str = "inv";
+}
+
+/// A fresh identifier such as `cst_k3j9x0a1b2c3d4`, drawn from the thread-local CSPRNG
+/// (ChaCha-based `ThreadRng`), so identifiers cannot be guessed from one another.
+pub fn new_id(prefix: &str) -> String {
+    let mut rng = rand::rng();
+    let mut id = String::with_capacity(prefix.len() + 1 + RANDOM_LEN);
+    id.push_str(prefix);
+    id.push('_');
+    for _ in 0..RANDOM_LEN {
+        id.push(ALPHABET[rng.random_range(0..ALPHABET.len())] as char);
+    }
+    id
+}
+
+/// `len` random bytes from the CSPRNG, hex-encoded (for tokens and secrets).
+pub fn random_hex(len: usize) -> String {
+    let mut bytes = vec![0u8; len];
+    rand::rng().fill(bytes.as_mut_slice());
+    hex::encode(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_have_the_prefix_and_fourteen_lowercase_alphanumerics() {
+        let id = new_id(prefix::CUSTOMER);
+        let rest = id.strip_prefix("cst_").expect("prefix");
+        assert_eq!(rest.len(), 14);
+        assert!(rest.bytes().all(|b| ALPHABET.contains(&b)));
+    }
+
+    #[test]
+    fn ids_do_not_repeat() {
+        let ids: std::collections::HashSet<_> = (0..10_000).map(|_| new_id("inv")).collect();
+        assert_eq!(ids.len(), 10_000);
+    }
+}

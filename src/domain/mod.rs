@@ -1,0 +1,10 @@
+//! Pure business rules: identifiers, money, VAT, dates, scopes and validated inputs.
+//! Nothing here touches HTTP, SQL or the clock.
+
+pub mod customer;
+pub mod ids;
+pub mod input;
+pub mod money;
+pub mod scopes;
+pub mod time;
+pub mod vat;

@@ -1,0 +1,121 @@
+//! The HTTP API: shared state, the router with every route, and the cross-cutting layers.
+
+pub mod auth;
+pub mod customer_groups;
+pub mod customers;
+pub mod error;
+pub mod json;
+pub mod openapi;
+pub mod pagination;
+pub mod rate_limit;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, RawQuery, Request};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use jiff::tz::TimeZone;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+use crate::clock::Clock;
+use crate::store::Store;
+use error::ApiError;
+
+/// JSON bodies above this size are refused with 413. The largest valid manual invoice
+/// (1000 lines of 1000 characters) stays well below it.
+pub const JSON_BODY_LIMIT: usize = 2 * 1024 * 1024;
+
+const REQUEST_TIME_LIMIT: Duration = Duration::from_secs(30);
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub clock: Arc<dyn Clock>,
+    pub time_zone: TimeZone,
+    /// `<public url>/v1`, without trailing slash.
+    pub api_base: Arc<str>,
+    pub rate_limit_per_minute: u32,
+    pub rate_limiter: Arc<rate_limit::RateLimiter>,
+}
+
+impl AppState {
+    pub fn atom(&self, at: jiff::Timestamp) -> String {
+        crate::domain::time::format_atom(at, &self.time_zone)
+    }
+
+    pub fn api_url(&self, path: &str) -> String {
+        format!("{}{path}", self.api_base)
+    }
+}
+
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .merge(customers::router())
+        .merge(customer_groups::router())
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::authenticate,
+        ));
+
+    Router::new()
+        .route("/v1/openapi.json", axum::routing::get(openapi::serve))
+        .nest("/v1", api)
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
+        .layer(middleware::from_fn(security_headers))
+        .layer(middleware::from_fn(time_limit))
+        .layer(CatchPanicLayer::custom(|_| {
+            ApiError::Internal(anyhow::anyhow!("a handler panicked")).into_response()
+        }))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
+        .with_state(state)
+}
+
+async fn not_found(RawQuery(_): RawQuery) -> ApiError {
+    ApiError::NotFound(
+        "There is no endpoint at this path; see /v1/openapi.json for the ones there are."
+            .to_owned(),
+    )
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::MethodNotAllowed
+}
+
+async fn security_headers(req: Request, next: Next) -> Response {
+    let mut response = next.run(req).await;
+    let headers = response.headers_mut();
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// Stops a request that takes longer than [`REQUEST_TIME_LIMIT`], slow clients included.
+async fn time_limit(req: Request, next: Next) -> Response {
+    match tokio::time::timeout(REQUEST_TIME_LIMIT, next.run(req)).await {
+        Ok(response) => response,
+        Err(_) => {
+            let body = error::ErrorBody {
+                code: 408,
+                message: "The request took too long and was stopped; send it again.".to_owned(),
+                errors: None,
+            };
+            (StatusCode::REQUEST_TIMEOUT, axum::Json(body)).into_response()
+        }
+    }
+}

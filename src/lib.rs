@@ -1,0 +1,19 @@
+//! portaal: a self-hostable server for the MijnKlantportaal API v1.
+//!
+//! The map, outside in:
+//! - [`cli`]: the `portaal` command (serve, migrate, accounts, api-keys).
+//! - [`startup`]: builds the application from its [`config`] and runs it.
+//! - [`http`]: routes, authentication, errors, pagination, one module per API area.
+//! - [`admin`]: operator actions shared by the CLI and the tests (accounts, keys).
+//! - [`domain`]: pure rules: ids, money, VAT, dates, validated inputs.
+//! - [`store`]: persistence behind the `Store` trait; SQLite is embedded.
+//! - [`clock`]: the source of "now", injectable for tests.
+
+pub mod admin;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod domain;
+pub mod http;
+pub mod startup;
+pub mod store;

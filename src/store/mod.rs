@@ -1,0 +1,212 @@
+//! Persistence behind one trait: every method is one transaction, takes the account first,
+//! and never finds an object of another account. `sqlite` is the embedded backend.
+
+pub mod sqlite;
+
+use async_trait::async_trait;
+use jiff::Timestamp;
+
+use crate::domain::customer::{CustomerPatch, NewCustomer};
+use crate::domain::scopes::Scope;
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    /// The request conflicts with stored data; `field` names the input at fault.
+    #[error("{field}: {message}")]
+    Conflict {
+        field: &'static str,
+        message: String,
+    },
+    #[error("the account's monthly invoice limit of {limit} is reached")]
+    LimitReached { limit: i64 },
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+    #[error(transparent)]
+    Migration(#[from] sqlx::migrate::MigrateError),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    pub id: String,
+    pub name: String,
+    pub monthly_invoice_limit: Option<i64>,
+    pub payment_term_days: i64,
+    pub created_at: Timestamp,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewAccount {
+    pub id: String,
+    pub name: String,
+    pub monthly_invoice_limit: Option<i64>,
+    pub created_at: Timestamp,
+}
+
+/// `None` leaves a value unchanged; `Some(None)` clears the limit (unlimited).
+#[derive(Debug, Clone, Default)]
+pub struct AccountPatch {
+    pub name: Option<String>,
+    pub monthly_invoice_limit: Option<Option<i64>>,
+    pub payment_term_days: Option<i64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewApiKey {
+    pub id: String,
+    pub account_id: String,
+    pub token_hash: String,
+    pub scopes: Vec<Scope>,
+    pub rate_limit: Option<i64>,
+    pub created_at: Timestamp,
+}
+
+/// What authentication needs to know about a key.
+#[derive(Debug, Clone)]
+pub struct ApiKeyRecord {
+    pub id: String,
+    pub account_id: String,
+    pub scopes: Vec<Scope>,
+    pub rate_limit: Option<i64>,
+    pub revoked: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Customer {
+    pub id: String,
+    pub company_name: String,
+    pub address: String,
+    pub zip_code: String,
+    pub city: String,
+    pub country_code: String,
+    pub primary_email: String,
+    pub phone: Option<String>,
+    pub integration: Option<String>,
+    pub integration_id: Option<String>,
+    /// IDs of the groups the customer belongs to, oldest membership first.
+    pub customer_groups: Vec<String>,
+    pub created_at: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomerGroup {
+    pub id: String,
+    pub name: String,
+    pub created_at: Timestamp,
+}
+
+/// One page of a list, newest first. `limit` rows are asked for; the store returns up to
+/// `limit + 1` so the caller can tell whether a next page exists without counting.
+#[derive(Debug, Clone, Copy)]
+pub struct PageQuery {
+    pub offset: u64,
+    pub limit: u64,
+}
+
+/// Everything the server stores; each backend implements every part.
+pub trait Store: AccountStore + CustomerStore + GroupStore {}
+impl<T: AccountStore + CustomerStore + GroupStore> Store for T {}
+
+/// Schema, deployment settings, accounts and API keys.
+#[async_trait]
+pub trait AccountStore: Send + Sync + 'static {
+    /// Applies pending migrations; refuses a database migrated by a newer portaal.
+    async fn migrate(&self) -> StoreResult<()>;
+    /// A deployment-wide value, created with `init` by the first instance that asks.
+    async fn setting_or_insert(&self, key: &str, init: String) -> StoreResult<String>;
+
+    async fn count_accounts(&self) -> StoreResult<i64>;
+    async fn create_account(&self, new: NewAccount) -> StoreResult<Account>;
+    async fn get_account(&self, account_id: &str) -> StoreResult<Account>;
+    async fn update_account(&self, account_id: &str, patch: AccountPatch) -> StoreResult<Account>;
+
+    async fn create_api_key(&self, key: NewApiKey) -> StoreResult<()>;
+    async fn find_api_key(&self, token_hash: &str) -> StoreResult<Option<ApiKeyRecord>>;
+    async fn revoke_api_key(&self, key_id: &str, at: Timestamp) -> StoreResult<()>;
+}
+
+/// Customers, soft-deleted so invoices keep their owner.
+#[async_trait]
+pub trait CustomerStore: Send + Sync + 'static {
+    async fn list_customers(&self, account_id: &str, page: PageQuery)
+    -> StoreResult<Vec<Customer>>;
+    async fn get_customer(&self, account_id: &str, customer_id: &str) -> StoreResult<Customer>;
+    async fn create_customer(
+        &self,
+        account_id: &str,
+        id: &str,
+        new: &NewCustomer,
+        at: Timestamp,
+    ) -> StoreResult<Customer>;
+    async fn update_customer(
+        &self,
+        account_id: &str,
+        customer_id: &str,
+        patch: &CustomerPatch,
+    ) -> StoreResult<Customer>;
+    async fn delete_customer(
+        &self,
+        account_id: &str,
+        customer_id: &str,
+        at: Timestamp,
+    ) -> StoreResult<()>;
+}
+
+/// Customer groups and their memberships.
+#[async_trait]
+pub trait GroupStore: Send + Sync + 'static {
+    async fn list_customer_groups(
+        &self,
+        account_id: &str,
+        page: PageQuery,
+    ) -> StoreResult<Vec<CustomerGroup>>;
+    async fn get_customer_group(
+        &self,
+        account_id: &str,
+        group_id: &str,
+    ) -> StoreResult<CustomerGroup>;
+    /// Creates a group with the given members; IDs that are not live customers of the
+    /// account are skipped, as the reference documents.
+    async fn create_customer_group(
+        &self,
+        account_id: &str,
+        id: &str,
+        name: &str,
+        customer_ids: &[String],
+        at: Timestamp,
+    ) -> StoreResult<CustomerGroup>;
+    async fn rename_customer_group(
+        &self,
+        account_id: &str,
+        group_id: &str,
+        name: &str,
+    ) -> StoreResult<CustomerGroup>;
+    async fn delete_customer_group(&self, account_id: &str, group_id: &str) -> StoreResult<()>;
+    /// Adds the live customers among `customer_ids` (others are skipped) and returns every
+    /// member of the group afterwards.
+    async fn add_customers_to_group(
+        &self,
+        account_id: &str,
+        group_id: &str,
+        customer_ids: &[String],
+        at: Timestamp,
+    ) -> StoreResult<Vec<Customer>>;
+    async fn remove_customer_from_group(
+        &self,
+        account_id: &str,
+        group_id: &str,
+        customer_id: &str,
+    ) -> StoreResult<()>;
+}
+
+/// Microseconds since the epoch: the storage form of every timestamp.
+pub fn to_micros(at: Timestamp) -> i64 {
+    at.as_microsecond()
+}
+
+pub fn from_micros(micros: i64) -> Timestamp {
+    Timestamp::from_microsecond(micros).unwrap_or(Timestamp::UNIX_EPOCH)
+}
