@@ -124,6 +124,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 print_first_key(&account.id, &key.token, app.api_base());
             }
             tracing::info!(address = %app.local_addr(), api = app.api_base(), "portaal is listening");
+            println!("portaal is listening; the API is at {}", app.api_base());
             app.run_until_stopped(startup::shutdown_signal()).await
         }
         Command::Migrate => {

@@ -18,7 +18,8 @@ impl Clock for SystemClock {
     }
 }
 
-/// A clock that stands still until told otherwise.
+/// A clock set by hand. Every reading is one millisecond after the previous one, so that
+/// the order in which things were created stays observable even when a test sets the time.
 #[derive(Debug)]
 pub struct ManualClock(Mutex<Timestamp>);
 
@@ -39,6 +40,11 @@ impl ManualClock {
 
 impl Clock for ManualClock {
     fn now(&self) -> Timestamp {
-        *self.0.lock().unwrap_or_else(|e| e.into_inner())
+        let mut now = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let reading = *now;
+        *now = reading
+            .saturating_add(SignedDuration::from_millis(1))
+            .unwrap_or(reading);
+        reading
     }
 }

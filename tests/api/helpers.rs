@@ -1,0 +1,255 @@
+//! `TestApp`: a running server with its own database, clock and API key.
+
+use std::sync::Arc;
+
+use jiff::Timestamp;
+use portaal::admin;
+use portaal::clock::ManualClock;
+use portaal::config::Config;
+use portaal::domain::scopes::Scope;
+use portaal::startup::{self, Application};
+use portaal::store::Store;
+use reqwest::{Client, RequestBuilder, Response, StatusCode};
+use serde_json::{Value, json};
+use tokio::sync::oneshot;
+
+pub struct TestApp {
+    /// `http://127.0.0.1:<port>/v1`
+    pub api: String,
+    pub client: Client,
+    pub store: Arc<dyn Store>,
+    pub clock: Arc<ManualClock>,
+    pub account_id: String,
+    /// A key of `account_id` with every scope.
+    pub token: String,
+    _data: tempfile::TempDir,
+    _stop: oneshot::Sender<()>,
+}
+
+pub struct Options {
+    pub rate_limit: u32,
+    pub now: Timestamp,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            rate_limit: 100_000,
+            now: "2025-04-14T10:00:00Z".parse().unwrap(),
+        }
+    }
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        TestApp::spawn_with(Options::default()).await
+    }
+
+    pub async fn spawn_with(options: Options) -> TestApp {
+        let data = tempfile::tempdir().expect("temp dir");
+        let config = Config {
+            listen: "127.0.0.1:0".parse().unwrap(),
+            database_url: format!("sqlite:{}", data.path().join("portaal.db").display()),
+            data_dir: data.path().to_owned(),
+            public_url: None,
+            time_zone: jiff::tz::TimeZone::get("Europe/Amsterdam").unwrap(),
+            rate_limit_per_minute: options.rate_limit,
+        };
+        let store = startup::open_store(&config.database_url)
+            .await
+            .expect("store");
+        let clock = Arc::new(ManualClock::new(options.now));
+        let app = Application::build(&config, store.clone(), clock.clone())
+            .await
+            .expect("app");
+        let api = app.api_base().to_owned();
+        let (stop, stopped) = oneshot::channel::<()>();
+        tokio::spawn(app.run_until_stopped(async {
+            let _ = stopped.await;
+        }));
+        let account = admin::create_account(store.as_ref(), clock.as_ref(), "Test BV", None)
+            .await
+            .unwrap();
+        let key = admin::create_api_key(store.as_ref(), clock.as_ref(), &account.id, &[], None)
+            .await
+            .unwrap();
+        TestApp {
+            api,
+            client: Client::new(),
+            store,
+            clock,
+            account_id: account.id,
+            token: key.token,
+            _data: data,
+            _stop: stop,
+        }
+    }
+
+    /// A key of this app's account with just these scopes.
+    pub async fn key_with(&self, scopes: &[Scope]) -> String {
+        admin::create_api_key(
+            self.store.as_ref(),
+            self.clock.as_ref(),
+            &self.account_id,
+            scopes,
+            None,
+        )
+        .await
+        .unwrap()
+        .token
+    }
+
+    /// Another account on the same server, with an all-scopes key.
+    pub async fn other_account(&self) -> (String, String) {
+        let account =
+            admin::create_account(self.store.as_ref(), self.clock.as_ref(), "Other BV", None)
+                .await
+                .unwrap();
+        let key = admin::create_api_key(
+            self.store.as_ref(),
+            self.clock.as_ref(),
+            &account.id,
+            &[],
+            None,
+        )
+        .await
+        .unwrap();
+        (account.id, key.token)
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.api)
+    }
+
+    pub fn get(&self, path: &str) -> RequestBuilder {
+        self.client.get(self.url(path)).bearer_auth(&self.token)
+    }
+
+    pub fn delete(&self, path: &str) -> RequestBuilder {
+        self.client.delete(self.url(path)).bearer_auth(&self.token)
+    }
+
+    pub fn post(&self, path: &str, body: &Value) -> RequestBuilder {
+        self.client
+            .post(self.url(path))
+            .bearer_auth(&self.token)
+            .json(body)
+    }
+
+    pub fn patch(&self, path: &str, body: &Value) -> RequestBuilder {
+        self.client
+            .patch(self.url(path))
+            .bearer_auth(&self.token)
+            .json(body)
+    }
+
+    /// Creates a customer and returns its body.
+    pub async fn create_customer(&self, company: &str) -> Value {
+        let (status, body) = send(self.post("/customers", &customer_body(company))).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        body
+    }
+
+    pub fn clock_now_seconds(&self) -> i64 {
+        use portaal::clock::Clock;
+        self.clock.now().as_second()
+    }
+
+    /// Every customer of this app's account, through the API.
+    pub async fn all_customers(&self) -> Vec<Value> {
+        let (status, body) = send(self.get("/customers?per_page=100")).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body["data"].as_array().unwrap().clone()
+    }
+}
+
+pub fn customer_body(company: &str) -> Value {
+    json!({
+        "companyName": company,
+        "address": "Teststreet 123",
+        "zipCode": "1234AB",
+        "city": "Amsterdam",
+        "primaryEmail": "john.doe@test.com"
+    })
+}
+
+/// Sends a request and returns its status and JSON body (`Value::Null` when empty).
+pub async fn send(request: RequestBuilder) -> (StatusCode, Value) {
+    let response = request.send().await.expect("request sent");
+    read(response).await
+}
+
+pub async fn read(response: Response) -> (StatusCode, Value) {
+    let status = response.status();
+    let bytes = response.bytes().await.expect("body read");
+    if bytes.is_empty() {
+        return (status, Value::Null);
+    }
+    let body = serde_json::from_slice(&bytes).unwrap_or_else(|e| {
+        panic!(
+            "status {status}: body is not JSON ({e}): {}",
+            String::from_utf8_lossy(&bytes)
+        )
+    });
+    (status, body)
+}
+
+/// Asserts the error body of DECISIONS.md: exactly `code` and a non-empty `message`, plus
+/// `errors` on 422.
+pub fn assert_error(status: StatusCode, body: &Value, expected: u16) {
+    assert_eq!(status.as_u16(), expected, "{body}");
+    assert_eq!(body["code"], expected, "{body}");
+    let message = body["message"].as_str().unwrap_or_default();
+    assert!(!message.is_empty(), "no message in {body}");
+    let allowed: &[&str] = if expected == 422 {
+        &["code", "message", "errors"]
+    } else {
+        &["code", "message"]
+    };
+    for key in body.as_object().unwrap().keys() {
+        assert!(
+            allowed.contains(&key.as_str()),
+            "unexpected member {key} in {body}"
+        );
+    }
+}
+
+/// Asserts a 422 whose `errors` name exactly these field paths.
+pub fn assert_invalid_fields(status: StatusCode, body: &Value, fields: &[&str]) {
+    assert_error(status, body, 422);
+    let mut got: Vec<&str> = body["errors"]
+        .as_object()
+        .map(|e| e.keys().map(String::as_str).collect())
+        .unwrap_or_default();
+    got.sort();
+    let mut want = fields.to_vec();
+    want.sort();
+    assert_eq!(got, want, "{body}");
+}
+
+/// Checks an ATOM date-time with the Amsterdam offset, e.g. `2024-04-29T21:00:00+02:00`.
+pub fn assert_atom(value: &Value) {
+    let text = value
+        .as_str()
+        .unwrap_or_else(|| panic!("not a string: {value}"));
+    assert_eq!(text.len(), 25, "{text}");
+    assert!(
+        text.ends_with("+01:00") || text.ends_with("+02:00"),
+        "{text}"
+    );
+    text.parse::<Timestamp>().expect("RFC 3339");
+}
+
+/// Runs futures concurrently on the test's runtime.
+pub async fn join_all<F, T>(futures: impl IntoIterator<Item = F>) -> Vec<T>
+where
+    F: std::future::Future<Output = T> + Send + 'static,
+    T: Send + 'static,
+{
+    let handles: Vec<_> = futures.into_iter().map(tokio::spawn).collect();
+    let mut out = Vec::with_capacity(handles.len());
+    for handle in handles {
+        out.push(handle.await.expect("task"));
+    }
+    out
+}

@@ -1,0 +1,12 @@
+//! The HTTP test suite: every test starts a real portaal server on a random port with a
+//! fresh database and talks to it over HTTP, as a client would.
+
+mod helpers;
+
+mod auth;
+mod cli;
+mod customer_groups;
+mod customers;
+mod hostile_input;
+mod openapi;
+mod pagination;
