@@ -10,7 +10,12 @@ use tokio::net::TcpListener;
 
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::files::LocalFileStore;
+use crate::http::signed_links::LinkSigner;
 use crate::http::{self, AppState};
+
+/// The settings key of the secret that signs download links; shared by every instance.
+const LINK_SECRET: &str = "link_signing_secret";
 use crate::store::sqlite::SqliteStore;
 use crate::store::{AccountStore, Store};
 
@@ -62,11 +67,18 @@ impl Application {
             .public_url
             .clone()
             .unwrap_or_else(|| format!("http://{local}"));
+        let secret = store
+            .setting_or_insert(LINK_SECRET, crate::domain::ids::random_hex(32))
+            .await
+            .context("reading the link-signing secret")?;
         let state = AppState {
             store,
             clock,
             time_zone: config.time_zone.clone(),
             api_base: format!("{public_url}/v1").into(),
+            public_base: public_url.into(),
+            files: Arc::new(LocalFileStore::new(config.data_dir.join("files"))),
+            signer: LinkSigner::new(secret.as_bytes()),
             rate_limit_per_minute: config.rate_limit_per_minute,
             rate_limiter: Default::default(),
         };

@@ -4,6 +4,7 @@
 pub mod customer;
 pub mod ids;
 pub mod input;
+pub mod invoice;
 pub mod money;
 pub mod scopes;
 pub mod time;

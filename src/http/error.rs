@@ -120,7 +120,7 @@ impl From<StoreError> for ApiError {
             StoreError::NotFound => {
                 ApiError::NotFound("No object was found for the given ID.".to_owned())
             }
-            StoreError::Conflict { field, message } => ApiError::field(field, message),
+            StoreError::Invalid(errors) => ApiError::validation(errors),
             StoreError::LimitReached { limit } => ApiError::LicenseLimit(format!(
                 "This account reached its limit of {limit} invoices this month; raise the limit or wait for next month."
             )),

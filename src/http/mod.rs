@@ -2,12 +2,14 @@
 
 pub mod auth;
 pub mod customer_groups;
+pub mod customer_invoices;
 pub mod customers;
 pub mod error;
 pub mod json;
 pub mod openapi;
 pub mod pagination;
 pub mod rate_limit;
+pub mod signed_links;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -39,6 +41,10 @@ pub struct AppState {
     pub time_zone: TimeZone,
     /// `<public url>/v1`, without trailing slash.
     pub api_base: Arc<str>,
+    /// The public origin, without trailing slash: the base of pages and download links.
+    pub public_base: Arc<str>,
+    pub files: Arc<dyn crate::files::FileStore>,
+    pub signer: signed_links::LinkSigner,
     pub rate_limit_per_minute: u32,
     pub rate_limiter: Arc<rate_limit::RateLimiter>,
 }
@@ -57,6 +63,7 @@ pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .merge(customers::router())
         .merge(customer_groups::router())
+        .merge(customer_invoices::router())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(
@@ -67,6 +74,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/v1/openapi.json", axum::routing::get(openapi::serve))
         .nest("/v1", api)
+        .merge(customer_invoices::public_router())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))

@@ -4,7 +4,7 @@ use axum::Json;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{customer_groups, customers, error, pagination};
+use super::{customer_groups, customer_invoices, customers, error, pagination};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -29,11 +29,19 @@ use super::{customer_groups, customers, error, pagination};
         customer_groups::delete_customer_group,
         customer_groups::add_customers_to_group,
         customer_groups::remove_customer_from_group,
+        customer_invoices::list_customer_invoices,
+        customer_invoices::get_customer_invoice,
+        customer_invoices::upload::create_customer_invoice,
+        customer_invoices::create_manual_customer_invoice,
+        customer_invoices::mark_customer_invoice_paid,
+        customer_invoices::delete_customer_invoice,
+        customer_invoices::get_customer_invoice_pdf,
     ),
     components(schemas(error::ErrorBody, pagination::Paginated<customers::CustomerBody>)),
     tags(
         (name = "Customers API"),
         (name = "Customer Groups API"),
+        (name = "Customer Invoices API"),
     )
 )]
 pub struct ApiDoc;

@@ -5,8 +5,12 @@ pub mod sqlite;
 
 use async_trait::async_trait;
 use jiff::Timestamp;
+use jiff::civil::Date;
 
 use crate::domain::customer::{CustomerPatch, NewCustomer};
+use crate::domain::input::FieldErrors;
+use crate::domain::invoice::ManualLine;
+use crate::domain::money::Money;
 use crate::domain::scopes::Scope;
 
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -15,12 +19,10 @@ pub type StoreResult<T> = Result<T, StoreError>;
 pub enum StoreError {
     #[error("not found")]
     NotFound,
-    /// The request conflicts with stored data; `field` names the input at fault.
-    #[error("{field}: {message}")]
-    Conflict {
-        field: &'static str,
-        message: String,
-    },
+    /// The request does not fit stored data (a taken number, an unknown customer): messages
+    /// by field path, answered as a 422.
+    #[error("invalid: {0:?}")]
+    Invalid(FieldErrors),
     #[error("the account's monthly invoice limit of {limit} is reached")]
     LimitReached { limit: i64 },
     #[error(transparent)]
@@ -107,8 +109,8 @@ pub struct PageQuery {
 }
 
 /// Everything the server stores; each backend implements every part.
-pub trait Store: AccountStore + CustomerStore + GroupStore {}
-impl<T: AccountStore + CustomerStore + GroupStore> Store for T {}
+pub trait Store: AccountStore + CustomerStore + GroupStore + InvoiceStore {}
+impl<T: AccountStore + CustomerStore + GroupStore + InvoiceStore> Store for T {}
 
 /// Schema, deployment settings, accounts and API keys.
 #[async_trait]
@@ -200,6 +202,95 @@ pub trait GroupStore: Send + Sync + 'static {
         group_id: &str,
         customer_id: &str,
     ) -> StoreResult<()>;
+}
+
+impl StoreError {
+    /// A 422 on one field.
+    pub fn invalid(field: &str, message: impl Into<String>) -> StoreError {
+        let mut errors = FieldErrors::new();
+        errors.insert(field.to_owned(), vec![message.into()]);
+        StoreError::Invalid(errors)
+    }
+}
+
+/// What a customer invoice holds besides its identity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InvoiceContent {
+    /// Built from lines; totals follow from them.
+    Manual { lines: Vec<ManualLine> },
+    /// An uploaded PDF with the amount its sender stated.
+    Uploaded,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomerInvoice {
+    pub id: String,
+    pub customer_id: String,
+    pub invoice_number: String,
+    pub issued_at: Date,
+    pub due_at: Date,
+    pub currency: String,
+    /// Total including VAT.
+    pub amount: Money,
+    pub content: InvoiceContent,
+    pub pdf_key: Option<String>,
+    pub paid_at: Option<Timestamp>,
+    /// The secret in the invoice's public payment link.
+    pub payment_token: String,
+    pub send_notification: bool,
+    pub created_at: Timestamp,
+}
+
+/// A validated invoice ready to insert, with everything derived already computed.
+#[derive(Debug, Clone)]
+pub struct NewInvoiceRecord {
+    pub invoice: CustomerInvoice,
+    /// `YYYY-MM` of `created_at` in the deployment's zone: the license month it counts in.
+    pub license_month: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct InvoiceFilter {
+    pub customer_id: Option<String>,
+    pub paid: Option<bool>,
+    pub issued_from: Option<Date>,
+    pub issued_to: Option<Date>,
+}
+
+/// Customer invoices and the monthly license counter.
+#[async_trait]
+pub trait InvoiceStore: Send + Sync + 'static {
+    /// In one atomic step: checks that the customer is a live customer of the account and
+    /// the number is free (422, both reported), then counts the invoice against the
+    /// account's monthly limit (426), then inserts it.
+    async fn create_invoice(
+        &self,
+        account_id: &str,
+        new: &NewInvoiceRecord,
+    ) -> StoreResult<CustomerInvoice>;
+    async fn list_invoices(
+        &self,
+        account_id: &str,
+        filter: &InvoiceFilter,
+        page: PageQuery,
+    ) -> StoreResult<Vec<CustomerInvoice>>;
+    async fn get_invoice(&self, account_id: &str, invoice_id: &str)
+    -> StoreResult<CustomerInvoice>;
+    /// Sets `paid_at` on an unpaid invoice; an invoice already paid keeps its first date (422).
+    async fn mark_invoice_paid(
+        &self,
+        account_id: &str,
+        invoice_id: &str,
+        paid_at: Timestamp,
+    ) -> StoreResult<CustomerInvoice>;
+    async fn delete_invoice(
+        &self,
+        account_id: &str,
+        invoice_id: &str,
+        at: Timestamp,
+    ) -> StoreResult<()>;
+    /// Invoices counted against the limit in `month` (`YYYY-MM`).
+    async fn invoices_counted(&self, account_id: &str, month: &str) -> StoreResult<i64>;
 }
 
 /// Microseconds since the epoch: the storage form of every timestamp.

@@ -253,3 +253,65 @@ where
     }
     out
 }
+
+impl TestApp {
+    /// A request with this app's token, a raw body and the given `Content-Type` (none when
+    /// `None`), for bodies `post`/`patch` cannot produce.
+    pub fn raw(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        content_type: Option<&str>,
+        body: impl Into<reqwest::Body>,
+    ) -> RequestBuilder {
+        let mut request = self
+            .client
+            .request(method, self.url(path))
+            .bearer_auth(&self.token)
+            .body(body);
+        if let Some(content_type) = content_type {
+            request = request.header(reqwest::header::CONTENT_TYPE, content_type);
+        }
+        request
+    }
+
+    /// A request sent with another token (of this or another account), without a body.
+    pub fn request_as(&self, token: &str, method: reqwest::Method, path: &str) -> RequestBuilder {
+        self.client
+            .request(method, self.url(path))
+            .bearer_auth(token)
+    }
+
+    /// Creates a customer group with these members and returns its body.
+    pub async fn create_group(&self, name: &str, customers: &[&str]) -> Value {
+        let (status, body) = send(self.post(
+            "/customer-groups",
+            &json!({"name": name, "customers": customers}),
+        ))
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        body
+    }
+
+    /// One customer through the API.
+    pub async fn customer(&self, id: &str) -> Value {
+        let (status, body) = send(self.get(&format!("/customers/{id}"))).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body
+    }
+
+    /// Every customer group of this app's account, through the API.
+    pub async fn all_groups(&self) -> Vec<Value> {
+        let (status, body) = send(self.get("/customer-groups?per_page=100")).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body["data"].as_array().unwrap().clone()
+    }
+}
+
+/// The `id` member of an object, as a string.
+pub fn id_of(object: &Value) -> String {
+    object["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no id in {object}"))
+        .to_owned()
+}

@@ -5,6 +5,7 @@
 mod accounts;
 mod customers;
 mod groups;
+mod invoices;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -52,13 +53,15 @@ impl SqliteStore {
     }
 }
 
-/// Maps a unique-constraint violation to a conflict on `field`; other errors pass through.
-fn conflict_on(field: &'static str, message: &'static str) -> impl Fn(sqlx::Error) -> StoreError {
+/// Maps a unique-constraint violation to a 422 on `field`; other errors pass through.
+fn invalid_if_taken(
+    field: &'static str,
+    message: &'static str,
+) -> impl Fn(sqlx::Error) -> StoreError {
     move |e| match &e {
-        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict {
-            field,
-            message: message.to_owned(),
-        },
+        sqlx::Error::Database(db) if db.is_unique_violation() => {
+            StoreError::invalid(field, message)
+        }
         _ => StoreError::Database(e),
     }
 }

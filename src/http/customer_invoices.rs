@@ -1,0 +1,371 @@
+//! Customer Invoices API (`customer-invoices.md`), centred on Create manual Customer Invoice
+//! (`POST /customer-invoices/manual`, the seed endpoint), plus our `DELETE`.
+
+mod body;
+pub mod upload;
+
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use jiff::Timestamp;
+
+pub use body::{CustomerInvoiceBody, InvoiceLineBody, Link, VatBreakdownBody};
+
+use super::AppState;
+use super::auth::Principal;
+use super::error::{ApiError, ApiResult, ErrorBody, NotFoundExt};
+use super::json::JsonObject;
+use super::pagination::{ListQuery, Paginated};
+use super::signed_links::{LIFETIME, LinkError};
+use crate::domain::ids::{self, prefix};
+use crate::domain::input::{FieldErrors, add_error};
+use crate::domain::invoice::{self, NewManualInvoice};
+use crate::domain::scopes::Scope;
+use crate::domain::time::{month_key, parse_date};
+use crate::store::{CustomerInvoice, InvoiceContent, InvoiceFilter, NewInvoiceRecord};
+
+/// What a signed PDF link is for; part of what the signature covers.
+const PDF_LINK: &str = "customer-invoice-pdf";
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/customer-invoices",
+            get(list_customer_invoices)
+                .post(upload::create_customer_invoice)
+                .layer(DefaultBodyLimit::max(upload::BODY_LIMIT)),
+        )
+        .route(
+            "/customer-invoices/manual",
+            post(create_manual_customer_invoice),
+        )
+        .route(
+            "/customer-invoices/{invoiceId}",
+            get(get_customer_invoice)
+                .patch(mark_customer_invoice_paid)
+                .delete(delete_customer_invoice),
+        )
+        .route(
+            "/customer-invoices/{invoiceId}/pdf",
+            get(get_customer_invoice_pdf),
+        )
+}
+
+/// The routes outside `/v1` that a signed link opens without an API key.
+pub fn public_router() -> Router<AppState> {
+    Router::new().route(
+        "/files/customer-invoices/{token}",
+        get(download_customer_invoice_pdf),
+    )
+}
+
+/// Stamps identity, dates and the payment secret on a validated invoice and stores it.
+async fn store_new_invoice(
+    state: &AppState,
+    principal: &Principal,
+    mut invoice: CustomerInvoice,
+) -> ApiResult<CustomerInvoice> {
+    let account = state.store.get_account(&principal.account_id).await?;
+    let now = state.clock.now();
+    invoice.due_at = invoice::due_date(invoice.issued_at, account.payment_term_days);
+    invoice.created_at = now;
+    let record = NewInvoiceRecord {
+        license_month: month_key(now, &state.time_zone),
+        invoice,
+    };
+    let created = state
+        .store
+        .create_invoice(&principal.account_id, &record)
+        .await?;
+    tracing::info!(account_id = %principal.account_id, invoice_id = %created.id, "customer invoice created");
+    Ok(created)
+}
+
+/// A fresh invoice skeleton; `store_new_invoice` fills in due date and creation time.
+fn new_invoice(
+    customer_id: String,
+    invoice_number: String,
+    issued_at: jiff::civil::Date,
+) -> CustomerInvoice {
+    CustomerInvoice {
+        id: ids::new_id(prefix::CUSTOMER_INVOICE),
+        customer_id,
+        invoice_number,
+        issued_at,
+        due_at: issued_at,
+        currency: "EUR".to_owned(),
+        amount: Default::default(),
+        content: InvoiceContent::Uploaded,
+        pdf_key: None,
+        paid_at: None,
+        // 128 bits from the CSPRNG (DECISIONS.md: at least 128 bits).
+        payment_token: ids::random_hex(16),
+        send_notification: false,
+        created_at: Timestamp::UNIX_EPOCH,
+    }
+}
+
+/// Create manual Customer Invoice: builds the invoice from lines, with VAT per rate.
+#[utoipa::path(post, path = "/customer-invoices/manual", tag = "Customer Invoices API",
+    operation_id = "create-customer-invoice-manual",
+    request_body = body::CreateManualInvoiceRequest,
+    responses(
+        (status = 201, description = "Getting the created Customer Invoice", body = CustomerInvoiceBody),
+        (status = 422, description = "Something is wrong with the posted data", body = ErrorBody),
+        (status = 426, description = "The amount of invoices this month reached the license's limit", body = ErrorBody)))]
+pub async fn create_manual_customer_invoice(
+    State(state): State<AppState>,
+    principal: Principal,
+    JsonObject(body): JsonObject,
+) -> ApiResult<(StatusCode, Json<CustomerInvoiceBody>)> {
+    principal.require(Scope::InvoicesWrite)?;
+    let input = NewManualInvoice::parse(&body).map_err(ApiError::validation)?;
+    let totals = invoice::totals(&input.lines);
+    let mut new = new_invoice(input.customer_id, input.invoice_number, input.issued_at);
+    new.amount = totals.total;
+    new.content = InvoiceContent::Manual { lines: input.lines };
+    new.send_notification = input.send_notification;
+    let created = store_new_invoice(&state, &principal, new).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(CustomerInvoiceBody::new(&state, created)),
+    ))
+}
+
+/// List Customer Invoices, newest first, with our optional filters.
+#[utoipa::path(get, path = "/customer-invoices", tag = "Customer Invoices API", operation_id = "list-customer-invoices",
+    params(("page" = Option<u64>, Query, description = "1-based page number"),
+           ("per_page" = Option<u64>, Query, description = "Items per page, 1 to 100 (default 15); our addition"),
+           ("customerId" = Option<String>, Query, description = "Only this customer's invoices; our addition"),
+           ("paid" = Option<bool>, Query, description = "`true`: only paid, `false`: only open; our addition"),
+           ("issuedFrom" = Option<String>, Query, description = "Issued on or after this date (YYYY-MM-DD); our addition"),
+           ("issuedTo" = Option<String>, Query, description = "Issued on or before this date (YYYY-MM-DD); our addition")),
+    responses((status = 200, body = Paginated<CustomerInvoiceBody>), (status = 422, body = ErrorBody)))]
+pub async fn list_customer_invoices(
+    State(state): State<AppState>,
+    principal: Principal,
+    Query(params): Query<Vec<(String, String)>>,
+) -> ApiResult<Json<Paginated<CustomerInvoiceBody>>> {
+    principal.require(Scope::InvoicesRead)?;
+    let mut query = ListQuery::parse(&params)?;
+    let (filter, kept) = parse_filter(&params)?;
+    query.filters = kept;
+    let rows = state
+        .store
+        .list_invoices(&principal.account_id, &filter, query.store_query())
+        .await?;
+    Ok(Json(Paginated::new(
+        &query,
+        state.api_url("/customer-invoices"),
+        rows,
+        |i| CustomerInvoiceBody::new(&state, i),
+    )))
+}
+
+/// Reads the list filters; returns them with the pairs to carry into page URLs.
+fn parse_filter(params: &[(String, String)]) -> ApiResult<(InvoiceFilter, Vec<(String, String)>)> {
+    let mut filter = InvoiceFilter::default();
+    let mut kept = Vec::new();
+    let mut errors = FieldErrors::new();
+    let value = |name: &str| {
+        params
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
+    if let Some(customer_id) = value("customerId") {
+        filter.customer_id = Some(customer_id.to_owned());
+        kept.push(("customerId".to_owned(), customer_id.to_owned()));
+    }
+    match value("paid") {
+        None => {}
+        Some(v @ ("true" | "1")) => {
+            filter.paid = Some(true);
+            kept.push(("paid".to_owned(), v.to_owned()));
+        }
+        Some(v @ ("false" | "0")) => {
+            filter.paid = Some(false);
+            kept.push(("paid".to_owned(), v.to_owned()));
+        }
+        Some(_) => add_error(
+            &mut errors,
+            "paid".into(),
+            "The paid parameter must be true or false.",
+        ),
+    }
+    for (name, slot) in [
+        ("issuedFrom", &mut filter.issued_from),
+        ("issuedTo", &mut filter.issued_to),
+    ] {
+        if let Some(text) = value(name) {
+            match parse_date(text) {
+                Ok(date) => {
+                    *slot = Some(date);
+                    kept.push((name.to_owned(), text.to_owned()));
+                }
+                Err(message) => add_error(
+                    &mut errors,
+                    name.to_owned(),
+                    format!("The {name} parameter: {message}"),
+                ),
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok((filter, kept))
+    } else {
+        Err(ApiError::validation(errors))
+    }
+}
+
+/// Get Customer Invoice.
+#[utoipa::path(get, path = "/customer-invoices/{invoiceId}", tag = "Customer Invoices API",
+    operation_id = "get-customer-invoice",
+    params(("invoiceId" = String, Path, description = "ID of the invoice")),
+    responses((status = 200, body = CustomerInvoiceBody), (status = 404, body = ErrorBody)))]
+pub async fn get_customer_invoice(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(invoice_id): Path<String>,
+) -> ApiResult<Json<CustomerInvoiceBody>> {
+    principal.require(Scope::InvoicesRead)?;
+    let invoice = state
+        .store
+        .get_invoice(&principal.account_id, &invoice_id)
+        .await
+        .or_not_found("customer invoice", &invoice_id)?;
+    Ok(Json(CustomerInvoiceBody::new(&state, invoice)))
+}
+
+/// Mark Customer Invoice paid.
+#[utoipa::path(patch, path = "/customer-invoices/{invoiceId}", tag = "Customer Invoices API",
+    operation_id = "mark-customer-invoice-paid",
+    params(("invoiceId" = String, Path, description = "ID of the invoice")),
+    request_body = body::MarkPaidRequest,
+    responses((status = 200, body = CustomerInvoiceBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn mark_customer_invoice_paid(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(invoice_id): Path<String>,
+    JsonObject(body): JsonObject,
+) -> ApiResult<Json<CustomerInvoiceBody>> {
+    principal.require(Scope::InvoicesWrite)?;
+    let paid_at = invoice::parse_mark_paid(&body, &state.time_zone, state.clock.now())
+        .map_err(ApiError::validation)?;
+    let invoice = state
+        .store
+        .mark_invoice_paid(&principal.account_id, &invoice_id, paid_at)
+        .await
+        .or_not_found("customer invoice", &invoice_id)?;
+    tracing::info!(account_id = %principal.account_id, invoice_id = %invoice.id, "customer invoice marked paid");
+    Ok(Json(CustomerInvoiceBody::new(&state, invoice)))
+}
+
+/// Delete Customer Invoice (our addition): kept for legal retention, no longer shown; its
+/// number stays taken.
+#[utoipa::path(delete, path = "/customer-invoices/{invoiceId}", tag = "Customer Invoices API",
+    operation_id = "delete-customer-invoice",
+    description = "portaal addition: the reference implies deletion (`invoice-deleted` event) but documents no endpoint.",
+    params(("invoiceId" = String, Path, description = "ID of the invoice")),
+    responses((status = 204, description = "Deleted"), (status = 404, body = ErrorBody)))]
+pub async fn delete_customer_invoice(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(invoice_id): Path<String>,
+) -> ApiResult<StatusCode> {
+    principal.require(Scope::InvoicesWrite)?;
+    state
+        .store
+        .delete_invoice(&principal.account_id, &invoice_id, state.clock.now())
+        .await
+        .or_not_found("customer invoice", &invoice_id)?;
+    tracing::info!(account_id = %principal.account_id, invoice_id = %invoice_id, "customer invoice deleted");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Get Customer Invoice as PDF: a link that works for five minutes without an API key.
+#[utoipa::path(get, path = "/customer-invoices/{invoiceId}/pdf", tag = "Customer Invoices API",
+    operation_id = "get-customer-invoice-pdf",
+    params(("invoiceId" = String, Path, description = "ID of the invoice")),
+    responses((status = 200, body = body::CloudFile), (status = 404, body = ErrorBody)))]
+pub async fn get_customer_invoice_pdf(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(invoice_id): Path<String>,
+) -> ApiResult<Json<body::CloudFile>> {
+    principal.require(Scope::InvoicesRead)?;
+    let invoice = state
+        .store
+        .get_invoice(&principal.account_id, &invoice_id)
+        .await
+        .or_not_found("customer invoice", &invoice_id)?;
+    if invoice.pdf_key.is_none() {
+        return Err(ApiError::NotFound(
+            "This invoice has no PDF: it was created from lines, and portaal does not render PDFs of manual invoices yet."
+                .to_owned(),
+        ));
+    }
+    let expires = state.clock.now() + LIFETIME;
+    let token = state
+        .signer
+        .sign(PDF_LINK, &principal.account_id, &invoice.id, expires);
+    Ok(Json(body::CloudFile {
+        link: format!("{}/files/customer-invoices/{token}", state.public_base),
+        expires_at: state.atom(expires),
+    }))
+}
+
+/// Serves the PDF behind a signed link.
+async fn download_customer_invoice_pdf(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> ApiResult<Response> {
+    let target = state
+        .signer
+        .verify(PDF_LINK, &token, state.clock.now())
+        .map_err(|e| match e {
+            LinkError::Expired => ApiError::Forbidden(
+                "This download link has expired; ask the API for a new one.".to_owned(),
+            ),
+            LinkError::Malformed | LinkError::Tampered => {
+                ApiError::Forbidden("This download link is not valid.".to_owned())
+            }
+        })?;
+    let gone = || ApiError::NotFound("This invoice or its PDF no longer exists.".to_owned());
+    let invoice = state
+        .store
+        .get_invoice(&target.account_id, &target.object_id)
+        .await
+        .or_not_found("customer invoice", &target.object_id)?;
+    let key = invoice.pdf_key.as_deref().ok_or_else(gone)?;
+    let bytes = state
+        .files
+        .get(key)
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))?
+        .ok_or_else(gone)?;
+    let filename: String = invoice
+        .invoice_number
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("inline; filename=\"invoice-{filename}.pdf\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}

@@ -1,0 +1,189 @@
+//! Create Customer Invoice from an uploaded PDF (`multipart/form-data`).
+
+use axum::Json;
+use axum::extract::State;
+use axum::extract::multipart::{Multipart, MultipartError, MultipartRejection};
+use axum::http::StatusCode;
+use serde_json::{Map, Value};
+
+use super::{CustomerInvoiceBody, new_invoice, store_new_invoice};
+use crate::domain::input::{FieldErrors, add_error};
+use crate::domain::invoice::NewUploadedInvoice;
+use crate::domain::scopes::Scope;
+use crate::http::auth::Principal;
+use crate::http::error::{ApiError, ApiResult, ErrorBody};
+
+/// The largest PDF accepted.
+pub const MAX_PDF_BYTES: usize = 10 * 1024 * 1024;
+/// The whole form: the PDF plus room for the text fields and multipart framing.
+pub const BODY_LIMIT: usize = MAX_PDF_BYTES + 64 * 1024;
+const MAX_TEXT_FIELD: usize = 4096;
+
+/// The documented form of Create Customer Invoice.
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[allow(
+    dead_code,
+    reason = "documents the request body in the OpenAPI document"
+)]
+pub struct UploadInvoiceForm {
+    #[schema(example = "cst_abc12345def678")]
+    customer_id: String,
+    #[schema(example = "2014-001")]
+    invoice_number: String,
+    #[schema(example = "2024-04-30")]
+    issued_at: String,
+    /// Total including VAT, at most two decimals.
+    #[schema(example = "12.95")]
+    amount: String,
+    /// `YYYY-mm-dd HH:mm:ss`; leave out or empty for an open invoice.
+    #[schema(example = "2024-05-11 12:59:00")]
+    paid_at: Option<String>,
+    send_notification: Option<bool>,
+    /// The invoice as a PDF file, at most 10 MB.
+    #[schema(value_type = String, format = Binary)]
+    pdf: Vec<u8>,
+}
+
+/// Create Customer Invoice: registers an invoice made elsewhere, with its PDF.
+#[utoipa::path(post, path = "/customer-invoices", tag = "Customer Invoices API",
+    operation_id = "create-customer-invoice",
+    request_body(content = inline(UploadInvoiceForm), content_type = "multipart/form-data"),
+    responses((status = 201, body = CustomerInvoiceBody), (status = 413, body = ErrorBody),
+              (status = 415, body = ErrorBody), (status = 422, body = ErrorBody), (status = 426, body = ErrorBody)))]
+pub async fn create_customer_invoice(
+    State(state): State<crate::http::AppState>,
+    principal: Principal,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> ApiResult<(StatusCode, Json<CustomerInvoiceBody>)> {
+    principal.require(Scope::InvoicesWrite)?;
+    let multipart = multipart.map_err(|_| {
+        ApiError::UnsupportedMediaType(
+            "Send this request as multipart/form-data with the fields customerId, invoiceNumber, issuedAt, amount and pdf."
+                .to_owned(),
+        )
+    })?;
+    let (form, pdf) = read_form(multipart).await?;
+    let (input, mut errors) =
+        match NewUploadedInvoice::parse(&form, &state.time_zone, state.clock.now()) {
+            Ok(input) => (Some(input), FieldErrors::new()),
+            Err(errors) => (None, errors),
+        };
+    match &pdf {
+        None => add_error(
+            &mut errors,
+            "pdf".into(),
+            "The pdf field is required: attach the invoice as a PDF file.",
+        ),
+        Some(bytes) if !looks_like_pdf(bytes) => add_error(
+            &mut errors,
+            "pdf".into(),
+            "The pdf field must be a PDF file (it should start with %PDF- and end with %%EOF).",
+        ),
+        Some(_) => {}
+    }
+    let (Some(input), Some(pdf), true) = (input, pdf, errors.is_empty()) else {
+        return Err(ApiError::validation(errors));
+    };
+
+    let mut invoice = new_invoice(input.customer_id, input.invoice_number, input.issued_at);
+    invoice.amount = input.amount;
+    invoice.paid_at = input.paid_at;
+    invoice.send_notification = input.send_notification;
+    let key = format!("invoices/{}/{}.pdf", principal.account_id, invoice.id);
+    invoice.pdf_key = Some(key.clone());
+    state
+        .files
+        .put(&key, &pdf)
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))?;
+    match store_new_invoice(&state, &principal, invoice).await {
+        Ok(created) => Ok((
+            StatusCode::CREATED,
+            Json(CustomerInvoiceBody::new(&state, created)),
+        )),
+        Err(e) => {
+            // The invoice was refused: its file must not linger.
+            if let Err(cleanup) = state.files.delete(&key).await {
+                tracing::warn!(error = %cleanup, key, "could not remove the PDF of a refused invoice");
+            }
+            Err(e)
+        }
+    }
+}
+
+/// Reads the text fields into a JSON object (so the shared validation applies) and the PDF.
+async fn read_form(mut multipart: Multipart) -> ApiResult<(Map<String, Value>, Option<Vec<u8>>)> {
+    let mut form = Map::new();
+    let mut pdf = None;
+    while let Some(mut field) = multipart.next_field().await.map_err(multipart_error)? {
+        let name = field.name().unwrap_or_default().to_owned();
+        if name == "pdf" {
+            if pdf.is_some() {
+                return Err(ApiError::BadRequest(
+                    "The form has more than one pdf field.".to_owned(),
+                ));
+            }
+            let mut bytes = Vec::new();
+            while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
+                if bytes.len() + chunk.len() > MAX_PDF_BYTES {
+                    return Err(ApiError::PayloadTooLarge(
+                        "The PDF is larger than 10 MB.".to_owned(),
+                    ));
+                }
+                bytes.extend_from_slice(&chunk);
+            }
+            pdf = Some(bytes);
+            continue;
+        }
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
+            if bytes.len() + chunk.len() > MAX_TEXT_FIELD {
+                return Err(ApiError::field(
+                    &name,
+                    format!("The {name} field is too long."),
+                ));
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        let text = String::from_utf8(bytes)
+            .map_err(|_| ApiError::field(&name, format!("The {name} field must be UTF-8 text.")))?;
+        if form.insert(name.clone(), Value::String(text)).is_some() {
+            return Err(ApiError::BadRequest(format!(
+                "The form field {name} was sent twice."
+            )));
+        }
+    }
+    Ok((form, pdf))
+}
+
+fn multipart_error(e: MultipartError) -> ApiError {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        ApiError::PayloadTooLarge("The upload is larger than 10 MB.".to_owned())
+    } else {
+        ApiError::BadRequest(format!(
+            "The multipart form could not be read: {}.",
+            e.body_text()
+        ))
+    }
+}
+
+/// A PDF starts with `%PDF-` (ISO 32000-1 §7.5.2) and ends with `%%EOF` (§7.5.5), allowing
+/// trailing whitespace that some writers add.
+pub fn looks_like_pdf(bytes: &[u8]) -> bool {
+    let tail_start = bytes.len().saturating_sub(1024);
+    bytes.starts_with(b"%PDF-") && bytes[tail_start..].windows(5).any(|w| w == b"%%EOF")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::looks_like_pdf;
+
+    #[test]
+    fn only_pdf_framed_bytes_count_as_pdf() {
+        assert!(looks_like_pdf(b"%PDF-1.7\n...\n%%EOF\n"));
+        assert!(!looks_like_pdf(b"%PDF-1.7 truncated"));
+        assert!(!looks_like_pdf(b"PK\x03\x04 zip"));
+        assert!(!looks_like_pdf(b""));
+    }
+}
