@@ -150,6 +150,10 @@ impl TestApp {
         body
     }
 
+    pub fn data_dir(&self) -> &std::path::Path {
+        self._data.path()
+    }
+
     pub fn clock_now_seconds(&self) -> i64 {
         use portaal::clock::Clock;
         self.clock.now().as_second()
@@ -314,4 +318,100 @@ pub fn id_of(object: &Value) -> String {
         .as_str()
         .unwrap_or_else(|| panic!("no id in {object}"))
         .to_owned()
+}
+
+impl TestApp {
+    /// Sends a request over a bare TCP connection with this app's token, writing the body
+    /// while the answer is read, and returns its status and JSON body.
+    ///
+    /// A server may answer (413) before it has read a large body and then close the
+    /// connection; the client's remaining writes then fail with a broken pipe. reqwest
+    /// reports that write error and drops the answer; this reads the answer regardless.
+    pub fn send_over_tcp(
+        &self,
+        method: &str,
+        path: &str,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> impl std::future::Future<Output = (StatusCode, Value)> + Send + 'static {
+        let rest = self.api.strip_prefix("http://").expect("http base URL");
+        let (authority, base_path) = rest.split_once('/').expect("base path");
+        let authority = authority.to_owned();
+        let head = format!(
+            "{method} /{base_path}{path} HTTP/1.1\r\nHost: {authority}\r\n\
+             Authorization: Bearer {token}\r\nContent-Type: {content_type}\r\n\
+             Content-Length: {length}\r\nConnection: close\r\n\r\n",
+            token = self.token,
+            length = body.len(),
+        );
+        async move {
+            use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+            let stream = tokio::net::TcpStream::connect(&authority)
+                .await
+                .expect("connect");
+            let (mut reader, mut writer) = stream.into_split();
+            let write = tokio::spawn(async move {
+                // Errors are expected once the server has answered and closed.
+                if writer.write_all(head.as_bytes()).await.is_ok() {
+                    let _ = writer.write_all(&body).await;
+                }
+            });
+            let read = async {
+                let mut raw = Vec::new();
+                let mut chunk = [0u8; 16 * 1024];
+                loop {
+                    match reader.read(&mut chunk).await {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => raw.extend_from_slice(&chunk[..n]),
+                    }
+                    if let Some(response) = parse_http_response(&raw) {
+                        return response;
+                    }
+                }
+                parse_http_response(&raw).unwrap_or_else(|| {
+                    panic!(
+                        "no complete HTTP response: {:?}",
+                        String::from_utf8_lossy(&raw)
+                    )
+                })
+            };
+            let response = tokio::time::timeout(std::time::Duration::from_secs(30), read)
+                .await
+                .expect("an answer within 30 s");
+            write.abort();
+            response
+        }
+    }
+}
+
+/// Parses a complete HTTP/1.1 response with a `Content-Length`; `None` while incomplete.
+fn parse_http_response(raw: &[u8]) -> Option<(StatusCode, Value)> {
+    let end = raw.windows(4).position(|w| w == b"\r\n\r\n")?;
+    let head = std::str::from_utf8(&raw[..end]).expect("ASCII head");
+    let mut lines = head.split("\r\n");
+    let status: u16 = lines
+        .next()?
+        .split(' ')
+        .nth(1)
+        .expect("status code")
+        .parse()
+        .expect("numeric status");
+    let length: usize = lines
+        .filter_map(|line| line.split_once(':'))
+        .find(|(name, _)| name.trim().eq_ignore_ascii_case("content-length"))
+        .map(|(_, value)| value.trim().parse().expect("numeric length"))
+        .unwrap_or(0);
+    let body = raw.get(end + 4..end + 4 + length)?;
+    let status = StatusCode::from_u16(status).expect("valid status");
+    if body.is_empty() {
+        return Some((status, Value::Null));
+    }
+    let body = serde_json::from_slice(body).unwrap_or_else(|e| {
+        panic!(
+            "status {status}: body is not JSON ({e}): {}",
+            String::from_utf8_lossy(body)
+        )
+    });
+    Some((status, body))
 }

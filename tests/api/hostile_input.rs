@@ -1,6 +1,8 @@
 //! Hostile requests: every one gets its 4xx with the error body, and nothing stored changes.
 
-use reqwest::{Method, RequestBuilder, StatusCode};
+use std::pin::Pin;
+
+use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::helpers::{
@@ -207,7 +209,25 @@ fn ten_megabyte_body() -> Vec<u8> {
 async fn a_10_mb_body_is_413_and_changes_nothing() {
     let f = fixture().await;
     let before = stored(&f.app).await;
-    assert_refused_everywhere(&f, JSON, &[ten_megabyte_body()], 413).await;
+    for (method, path, _) in &f.endpoints {
+        let (status, err) = f
+            .app
+            .send_over_tcp(
+                method.as_str(),
+                path,
+                "application/json",
+                ten_megabyte_body(),
+            )
+            .await;
+        assert_error(status, &err, 413);
+    }
+    // reqwest too gets the 413 when nothing else competes for the connection.
+    let (status, err) = send(
+        f.app
+            .raw(Method::POST, "/customers", JSON, ten_megabyte_body()),
+    )
+    .await;
+    assert_error(status, &err, 413);
     assert_eq!(stored(&f.app).await, before);
     // The server is still there.
     f.app.create_customer("After BV").await;
@@ -532,10 +552,12 @@ async fn a_path_id_that_is_not_utf8_gets_the_json_error_body() {
     assert_eq!(stored(&app).await, before);
 }
 
-/// One hostile request and the status it must get.
-fn hostile(app: &TestApp, kind: usize) -> (RequestBuilder, u16) {
+type Answer = Pin<Box<dyn Future<Output = (StatusCode, Value)> + Send>>;
+
+/// One hostile request, ready to send, and the status it must get.
+fn hostile(app: &TestApp, kind: usize) -> (Answer, u16) {
     let valid = customer_body("Hostile BV");
-    match kind % 11 {
+    let (request, status) = match kind % 11 {
         0 => (app.raw(Method::POST, "/customers", JSON, "{"), 400),
         1 => (
             app.raw(
@@ -585,23 +607,33 @@ fn hostile(app: &TestApp, kind: usize) -> (RequestBuilder, u16) {
                 .json(&valid),
             405,
         ),
-        9 => (
-            app.raw(Method::POST, "/customers", JSON, ten_megabyte_body()),
-            413,
-        ),
+        9 => {
+            // Over a bare connection: see `TestApp::send_over_tcp`.
+            return (
+                Box::pin(app.send_over_tcp(
+                    "POST",
+                    "/customers",
+                    "application/json",
+                    ten_megabyte_body(),
+                )),
+                413,
+            );
+        }
         _ => (app.get("/customers/%00"), 404),
-    }
+    };
+    (Box::pin(send(request)), status)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_hostile_requests_leave_exactly_the_valid_customers() {
     let app = TestApp::spawn().await;
-    let mut requests = Vec::new();
+    let mut requests: Vec<Answer> = Vec::new();
     let mut expected = Vec::new();
     let (mut valid, mut hostile_count) = (0, 0);
     for i in 0..70 {
         if i % 7 < 2 {
-            requests.push(app.post("/customers", &customer_body(&format!("Valid {valid:02}"))));
+            let request = app.post("/customers", &customer_body(&format!("Valid {valid:02}")));
+            requests.push(Box::pin(send(request)));
             expected.push(201);
             valid += 1;
         } else {
@@ -613,7 +645,7 @@ async fn concurrent_hostile_requests_leave_exactly_the_valid_customers() {
     }
     assert_eq!((valid, hostile_count), (20, 50));
 
-    let results = join_all(requests.into_iter().map(send)).await;
+    let results = join_all(requests).await;
     for ((status, body), want) in results.iter().zip(&expected) {
         if *want == 201 {
             assert_eq!(*status, StatusCode::CREATED, "{body}");

@@ -1,89 +1,287 @@
-//! TODO
-use crate::helpers::TestApp;
+//! The OpenAPI document at `/v1/openapi.json`: served openly, complete for customers and
+//! groups, and true to what the live API answers.
+
+use std::collections::BTreeSet;
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, id_of, send};
+
+/// The document, fetched without any token.
+async fn document(app: &TestApp) -> Value {
+    let (status, doc) = send(app.client.get(app.url("/openapi.json"))).await;
+    assert_eq!(status, StatusCode::OK, "{doc}");
+    doc
+}
+
+/// Follows `$ref`s (`#/components/schemas/X`) until a schema that is not a reference.
+fn resolve<'a>(doc: &'a Value, mut schema: &'a Value) -> &'a Value {
+    for _ in 0..16 {
+        let Some(reference) = schema["$ref"].as_str() else {
+            return schema;
+        };
+        let pointer = reference
+            .strip_prefix('#')
+            .unwrap_or_else(|| panic!("not a local reference: {reference}"));
+        schema = doc
+            .pointer(pointer)
+            .unwrap_or_else(|| panic!("{reference} points nowhere"));
+    }
+    panic!("a $ref cycle")
+}
+
+/// The schema of an operation's JSON response with this status, resolved.
+fn response_schema<'a>(doc: &'a Value, path: &str, method: &str, status: &str) -> &'a Value {
+    let operation = &doc["paths"][path][method];
+    assert!(operation.is_object(), "no {method} {path}");
+    let schema = &operation["responses"][status]["content"]["application/json"]["schema"];
+    assert!(
+        schema.is_object(),
+        "no JSON {status} response on {method} {path}: {operation}"
+    );
+    resolve(doc, schema)
+}
+
+/// The property names a schema declares.
+fn property_names(schema: &Value) -> BTreeSet<String> {
+    schema["properties"]
+        .as_object()
+        .unwrap_or_else(|| panic!("no properties in {schema}"))
+        .keys()
+        .cloned()
+        .collect()
+}
+
+fn member_names(object: &Value) -> BTreeSet<String> {
+    object
+        .as_object()
+        .unwrap_or_else(|| panic!("not an object: {object}"))
+        .keys()
+        .cloned()
+        .collect()
+}
 
 #[tokio::test]
-async fn probe() {
+async fn the_document_is_served_without_a_token_as_openapi_3_1_json() {
     let app = TestApp::spawn().await;
-    let doc: serde_json::Value = app
+    let response = app
         .client
         .get(app.url("/openapi.json"))
         .send()
         .await
-        .unwrap()
-        .json()
-        .await
         .unwrap();
-    std::fs::write(
-        "/tmp/openapi_probe.json",
-        serde_json::to_string_pretty(&doc).unwrap(),
-    )
-    .unwrap();
-    for (label, req) in [
+    assert_eq!(response.status(), StatusCode::OK);
+    let content_type = response.headers()["content-type"].to_str().unwrap();
+    assert!(
+        content_type.starts_with("application/json"),
+        "{content_type}"
+    );
+    let doc: Value = response.json().await.unwrap();
+    let version = doc["openapi"].as_str().unwrap();
+    assert!(version.starts_with("3.1"), "{version}");
+    assert_eq!(doc["info"]["title"], "MijnKlantportaal API");
+    assert_eq!(doc["info"]["version"], "v1");
+    assert!(doc["paths"].as_object().is_some_and(|p| !p.is_empty()));
+}
+
+#[tokio::test]
+async fn every_customer_and_group_operation_is_documented_with_its_operation_id() {
+    let app = TestApp::spawn().await;
+    let doc = document(&app).await;
+    let operations = [
+        ("/customers", "get", "list-customers"),
+        ("/customers", "post", "create-customer"),
+        ("/customers/{customerId}", "get", "get-customer"),
+        ("/customers/{customerId}", "patch", "edit-customer"),
+        ("/customers/{customerId}", "delete", "delete-customer"),
+        ("/customer-groups", "get", "list-customer-groups"),
+        ("/customer-groups", "post", "create-customer-group"),
         (
-            "put",
-            app.client
-                .put(app.url("/customers"))
-                .bearer_auth(&app.token),
-        ),
-        ("nope", app.get("/nope")),
-        ("nope-noauth", app.client.get(app.url("/nope"))),
-        ("notv1", app.client.get(app.api.replace("/v1", "/not-v1"))),
-        ("ff", app.get("/customers/%FF")),
-        ("nul", app.get("/customers/%00")),
-        (
-            "long",
-            app.get(&format!("/customers/{}", "a".repeat(10000))),
-        ),
-        ("grp-ff", app.get("/customer-groups/%FF/customers/x")),
-        ("q-ff", app.get("/customers?page=%FF")),
-        ("plus", app.get("/customers?per_page=+5")),
-        (
-            "big",
-            app.client
-                .post(app.url("/customers"))
-                .bearer_auth(&app.token)
-                .header("content-type", "application/json")
-                .body({
-                    let mut v = b"\"".to_vec();
-                    v.extend(vec![b' '; 10 * 1024 * 1024]);
-                    v.push(b'"');
-                    v
-                }),
+            "/customer-groups/{customerGroupId}",
+            "get",
+            "get-customer-group",
         ),
         (
-            "nested",
-            app.client
-                .post(app.url("/customers"))
-                .bearer_auth(&app.token)
-                .header("content-type", "application/json")
-                .body("[".repeat(10000)),
+            "/customer-groups/{customerGroupId}",
+            "patch",
+            "edit-customer-group",
         ),
         (
-            "array",
-            app.client
-                .post(app.url("/customers"))
-                .bearer_auth(&app.token)
-                .header("content-type", "application/json")
-                .body("[]"),
+            "/customer-groups/{customerGroupId}",
+            "delete",
+            "delete-customer-group",
         ),
         (
-            "nan",
-            app.client
-                .post(app.url("/customers"))
-                .bearer_auth(&app.token)
-                .header("content-type", "application/json")
-                .body("NaN"),
+            "/customer-groups/{customerGroupId}/customers",
+            "post",
+            "add-customers-to-customer-group",
+        ),
+        (
+            "/customer-groups/{customerGroupId}/customers/{customerId}",
+            "delete",
+            "remove-customer-from-customer-group",
+        ),
+    ];
+    for (path, method, operation_id) in operations {
+        let operation = &doc["paths"][path][method];
+        assert!(operation.is_object(), "no {method} {path}");
+        assert_eq!(operation["operationId"], operation_id, "{method} {path}");
+        let tag = if path.starts_with("/customers") {
+            "Customers API"
+        } else {
+            "Customer Groups API"
+        };
+        assert_eq!(operation["tags"], json!([tag]), "{method} {path}");
+    }
+    // Only these methods on these paths: a documented operation must exist.
+    for (path, methods) in [
+        ("/customers", vec!["get", "post"]),
+        ("/customers/{customerId}", vec!["delete", "get", "patch"]),
+        ("/customer-groups", vec!["get", "post"]),
+        (
+            "/customer-groups/{customerGroupId}",
+            vec!["delete", "get", "patch"],
+        ),
+        ("/customer-groups/{customerGroupId}/customers", vec!["post"]),
+        (
+            "/customer-groups/{customerGroupId}/customers/{customerId}",
+            vec!["delete"],
         ),
     ] {
-        let r = req.send().await;
-        match r {
-            Ok(r) => {
-                let s = r.status();
-                let h = r.headers().get("content-type").cloned();
-                let t = r.text().await.unwrap();
-                println!("{label}: {s} {h:?} {}", &t[..t.len().min(300)]);
-            }
-            Err(e) => println!("{label}: ERR {e:?}"),
-        }
+        let mut declared: Vec<&str> = doc["paths"][path]
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .filter(|k| {
+                [
+                    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+                ]
+                .contains(k)
+            })
+            .collect();
+        declared.sort();
+        assert_eq!(declared, methods, "{path}");
     }
+    let create = &doc["paths"]["/customer-groups"]["post"]["responses"];
+    assert!(create["201"].is_object(), "{create}");
+}
+
+#[tokio::test]
+async fn the_api_key_scheme_is_http_bearer_and_applies_to_every_operation() {
+    let app = TestApp::spawn().await;
+    let doc = document(&app).await;
+    assert_eq!(
+        doc["components"]["securitySchemes"]["APIKey"],
+        json!({"type": "http", "scheme": "bearer"})
+    );
+    assert_eq!(doc["security"], json!([{"APIKey": []}]));
+}
+
+#[tokio::test]
+async fn the_customer_schema_has_exactly_the_reference_fields() {
+    let app = TestApp::spawn().await;
+    let doc = document(&app).await;
+    let operation = &doc["paths"]["/customers/{customerId}"]["get"];
+    assert_eq!(operation["operationId"], "get-customer");
+    let reference = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+        .as_str()
+        .unwrap();
+    assert_eq!(reference, "#/components/schemas/CustomerBody");
+    let schema = response_schema(&doc, "/customers/{customerId}", "get", "200");
+    assert_eq!(schema["type"], "object");
+    let want: BTreeSet<String> = [
+        "id",
+        "companyName",
+        "address",
+        "zipCode",
+        "city",
+        "countryCode",
+        "primaryEmail",
+        "phone",
+        "integration",
+        "integrationId",
+        "customerGroups",
+        "createdAt",
+    ]
+    .into_iter()
+    .map(str::to_owned)
+    .collect();
+    assert_eq!(property_names(schema), want);
+    for nullable in ["phone", "integration", "integrationId"] {
+        assert_eq!(
+            schema["properties"][nullable]["type"],
+            json!(["string", "null"]),
+            "{nullable}"
+        );
+    }
+    assert_eq!(schema["properties"]["customerGroups"]["type"], "array");
+    assert_eq!(
+        schema["properties"]["customerGroups"]["items"]["type"],
+        "string"
+    );
+    // The same schema answers create and edit.
+    for (path, method, status) in [
+        ("/customers", "post", "201"),
+        ("/customers/{customerId}", "patch", "200"),
+    ] {
+        assert_eq!(response_schema(&doc, path, method, status), schema);
+    }
+}
+
+#[tokio::test]
+async fn live_responses_have_exactly_the_properties_the_document_declares() {
+    let app = TestApp::spawn().await;
+    let doc = document(&app).await;
+    let customer = app.create_customer("Live BV").await;
+    let (status, fetched) = send(app.get(&format!("/customers/{}", id_of(&customer)))).await;
+    assert_eq!(status, StatusCode::OK);
+    let customer_schema = response_schema(&doc, "/customers/{customerId}", "get", "200");
+    assert_eq!(member_names(&fetched), property_names(customer_schema));
+    let required: BTreeSet<String> = customer_schema["required"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap().to_owned())
+        .collect();
+    for name in &required {
+        assert!(!fetched[name].is_null(), "required {name} is null");
+    }
+
+    let group = app.create_group("Live group", &[&id_of(&customer)]).await;
+    let group_schema = response_schema(&doc, "/customer-groups", "post", "201");
+    assert_eq!(member_names(&group), property_names(group_schema));
+    let (_, fetched_group) = send(app.get(&format!("/customer-groups/{}", id_of(&group)))).await;
+    assert_eq!(
+        member_names(&fetched_group),
+        property_names(response_schema(
+            &doc,
+            "/customer-groups/{customerGroupId}",
+            "get",
+            "200"
+        ))
+    );
+
+    let (_, list) = send(app.get("/customers")).await;
+    assert_eq!(
+        member_names(&list),
+        property_names(response_schema(&doc, "/customers", "get", "200"))
+    );
+    let (_, members) = send(app.post(
+        &format!("/customer-groups/{}/customers", id_of(&group)),
+        &json!({"customers": []}),
+    ))
+    .await;
+    let members_schema = response_schema(
+        &doc,
+        "/customer-groups/{customerGroupId}/customers",
+        "post",
+        "200",
+    );
+    assert_eq!(member_names(&members), property_names(members_schema));
+    assert_eq!(
+        member_names(&members["data"][0]),
+        property_names(customer_schema)
+    );
 }
