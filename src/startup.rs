@@ -16,6 +16,7 @@ use crate::http::{self, AppState};
 
 /// The settings key of the secret that signs download links; shared by every instance.
 const LINK_SECRET: &str = "link_signing_secret";
+use crate::store::postgres::PgStore;
 use crate::store::sqlite::SqliteStore;
 use crate::store::{AccountStore, Store};
 
@@ -39,9 +40,18 @@ pub async fn open_store(url: &str) -> anyhow::Result<Arc<dyn Store>> {
             .await
             .context("migrating the SQLite database")?;
         Ok(Arc::new(store))
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        let store = PgStore::connect(url, 16)
+            .await
+            .with_context(|| format!("connecting to {}", crate::config::redact_url(url)))?;
+        store
+            .migrate()
+            .await
+            .context("migrating the PostgreSQL database")?;
+        Ok(Arc::new(store))
     } else {
         anyhow::bail!(
-            "unsupported database URL `{}`: use sqlite:PATH",
+            "unsupported database URL `{}`: use sqlite:PATH or postgres://USER@HOST/DATABASE",
             crate::config::redact_url(url)
         )
     }

@@ -27,6 +27,22 @@ pub fn new_id(prefix: &str) -> String {
     id
 }
 
+/// Whether `id` has the shape of an identifier we issue: a lowercase prefix, `_`, then
+/// lowercase letters and digits; at most 64 characters. Anything else cannot name a stored
+/// object, so it is answered without asking the database.
+pub fn is_well_formed(id: &str) -> bool {
+    let Some((prefix, rest)) = id.split_once('_') else {
+        return false;
+    };
+    id.len() <= 64
+        && !prefix.is_empty()
+        && !rest.is_empty()
+        && prefix.bytes().all(|b| b.is_ascii_lowercase())
+        && rest
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+}
+
 /// `len` random bytes from the CSPRNG, hex-encoded (for tokens and secrets).
 pub fn random_hex(len: usize) -> String {
     let mut bytes = vec![0u8; len];
@@ -44,6 +60,17 @@ mod tests {
         let rest = id.strip_prefix("cst_").expect("prefix");
         assert_eq!(rest.len(), 14);
         assert!(rest.bytes().all(|b| ALPHABET.contains(&b)));
+    }
+
+    #[test]
+    fn only_our_id_shape_is_well_formed() {
+        assert!(is_well_formed(&new_id(prefix::CUSTOMER)));
+        for bad in [
+            "", "cst", "cst_", "_abc", "CST_abc", "cst_ABC", "cst_a-b", "cst_\0", "cst_é", "a_b_c",
+        ] {
+            assert!(!is_well_formed(bad), "{bad:?}");
+        }
+        assert!(!is_well_formed(&format!("cst_{}", "a".repeat(61))));
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Customer Groups API (`customer-groups.md`), plus our `DELETE` of a group and removal of
 //! one customer from a group.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
@@ -15,6 +15,7 @@ use super::customers::CustomerBody;
 use super::error::{ApiError, ApiResult, ErrorBody, NotFoundExt};
 use super::json::JsonObject;
 use super::pagination::{ListQuery, Paginated};
+use super::path::{PathId, PathIds};
 use crate::domain::customer::MAX_TEXT;
 use crate::domain::ids::{self, prefix};
 use crate::domain::input::{FieldErrors, Fields, TextKind};
@@ -107,6 +108,13 @@ pub struct AddCustomersRequest {
     customers: Vec<String>,
 }
 
+/// Unknown IDs are skipped (the reference says so); IDs that cannot exist are skipped here,
+/// before any query.
+fn known_shapes(mut ids: Vec<String>) -> Vec<String> {
+    ids.retain(|id| ids::is_well_formed(id));
+    ids
+}
+
 fn parse_name(body: &Map<String, Value>) -> Result<String, ApiError> {
     let mut errors = FieldErrors::new();
     let name = Fields::new(body, &mut errors).required_text("name", MAX_TEXT, TextKind::Line);
@@ -145,7 +153,7 @@ pub async fn list_customer_groups(
 pub async fn get_customer_group(
     State(state): State<AppState>,
     principal: Principal,
-    Path(group_id): Path<String>,
+    PathId(group_id): PathId,
 ) -> ApiResult<Json<CustomerGroupBody>> {
     principal.require(Scope::CustomersRead)?;
     let group = state
@@ -170,7 +178,7 @@ pub async fn create_customer_group(
     let mut fields = Fields::new(&body, &mut errors);
     let name = fields.required_text("name", MAX_TEXT, TextKind::Line);
     let customers = fields.optional_string_list("customers", MAX_IDS);
-    let (Some(name), Some(customers)) = (name, customers) else {
+    let (Some(name), Some(customers)) = (name, customers.map(known_shapes)) else {
         return Err(ApiError::validation(errors));
     };
     let id = ids::new_id(prefix::CUSTOMER_GROUP);
@@ -199,7 +207,7 @@ pub async fn create_customer_group(
 pub async fn edit_customer_group(
     State(state): State<AppState>,
     principal: Principal,
-    Path(group_id): Path<String>,
+    PathId(group_id): PathId,
     JsonObject(body): JsonObject,
 ) -> ApiResult<Json<CustomerGroupBody>> {
     principal.require(Scope::CustomersWrite)?;
@@ -221,7 +229,7 @@ pub async fn edit_customer_group(
 pub async fn delete_customer_group(
     State(state): State<AppState>,
     principal: Principal,
-    Path(group_id): Path<String>,
+    PathId(group_id): PathId,
 ) -> ApiResult<StatusCode> {
     principal.require(Scope::CustomersWrite)?;
     state
@@ -241,7 +249,7 @@ pub async fn delete_customer_group(
 pub async fn add_customers_to_group(
     State(state): State<AppState>,
     principal: Principal,
-    Path(group_id): Path<String>,
+    PathId(group_id): PathId,
     JsonObject(body): JsonObject,
 ) -> ApiResult<Json<CustomerList>> {
     principal.require(Scope::CustomersWrite)?;
@@ -251,7 +259,7 @@ pub async fn add_customers_to_group(
         fields.error("customers", "The customers field is required.");
     }
     let customers = fields.optional_string_list("customers", MAX_IDS);
-    let Some(customers) = customers.filter(|_| errors.is_empty()) else {
+    let Some(customers) = customers.filter(|_| errors.is_empty()).map(known_shapes) else {
         return Err(ApiError::validation(errors));
     };
     let members = state
@@ -282,7 +290,7 @@ pub async fn add_customers_to_group(
 pub async fn remove_customer_from_group(
     State(state): State<AppState>,
     principal: Principal,
-    Path((group_id, customer_id)): Path<(String, String)>,
+    PathIds(group_id, customer_id): PathIds,
 ) -> ApiResult<StatusCode> {
     principal.require(Scope::CustomersWrite)?;
     state

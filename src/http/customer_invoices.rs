@@ -4,6 +4,7 @@
 mod body;
 pub mod upload;
 
+use axum::extract::rejection::PathRejection;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -18,6 +19,7 @@ use super::auth::Principal;
 use super::error::{ApiError, ApiResult, ErrorBody, NotFoundExt};
 use super::json::JsonObject;
 use super::pagination::{ListQuery, Paginated};
+use super::path::PathId;
 use super::signed_links::{LIFETIME, LinkError};
 use crate::domain::ids::{self, prefix};
 use crate::domain::input::{FieldErrors, add_error};
@@ -176,8 +178,16 @@ fn parse_filter(params: &[(String, String)]) -> ApiResult<(InvoiceFilter, Vec<(S
             .map(|(_, v)| v.as_str())
     };
     if let Some(customer_id) = value("customerId") {
-        filter.customer_id = Some(customer_id.to_owned());
-        kept.push(("customerId".to_owned(), customer_id.to_owned()));
+        if ids::is_well_formed(customer_id) {
+            filter.customer_id = Some(customer_id.to_owned());
+            kept.push(("customerId".to_owned(), customer_id.to_owned()));
+        } else {
+            add_error(
+                &mut errors,
+                "customerId".into(),
+                "The customerId parameter must be a customer ID like cst_abc12345def678.",
+            );
+        }
     }
     match value("paid") {
         None => {}
@@ -228,7 +238,7 @@ fn parse_filter(params: &[(String, String)]) -> ApiResult<(InvoiceFilter, Vec<(S
 pub async fn get_customer_invoice(
     State(state): State<AppState>,
     principal: Principal,
-    Path(invoice_id): Path<String>,
+    PathId(invoice_id): PathId,
 ) -> ApiResult<Json<CustomerInvoiceBody>> {
     principal.require(Scope::InvoicesRead)?;
     let invoice = state
@@ -248,7 +258,7 @@ pub async fn get_customer_invoice(
 pub async fn mark_customer_invoice_paid(
     State(state): State<AppState>,
     principal: Principal,
-    Path(invoice_id): Path<String>,
+    PathId(invoice_id): PathId,
     JsonObject(body): JsonObject,
 ) -> ApiResult<Json<CustomerInvoiceBody>> {
     principal.require(Scope::InvoicesWrite)?;
@@ -273,7 +283,7 @@ pub async fn mark_customer_invoice_paid(
 pub async fn delete_customer_invoice(
     State(state): State<AppState>,
     principal: Principal,
-    Path(invoice_id): Path<String>,
+    PathId(invoice_id): PathId,
 ) -> ApiResult<StatusCode> {
     principal.require(Scope::InvoicesWrite)?;
     state
@@ -293,7 +303,7 @@ pub async fn delete_customer_invoice(
 pub async fn get_customer_invoice_pdf(
     State(state): State<AppState>,
     principal: Principal,
-    Path(invoice_id): Path<String>,
+    PathId(invoice_id): PathId,
 ) -> ApiResult<Json<body::CloudFile>> {
     principal.require(Scope::InvoicesRead)?;
     let invoice = state
@@ -320,8 +330,10 @@ pub async fn get_customer_invoice_pdf(
 /// Serves the PDF behind a signed link.
 async fn download_customer_invoice_pdf(
     State(state): State<AppState>,
-    Path(token): Path<String>,
+    token: Result<Path<String>, PathRejection>,
 ) -> ApiResult<Response> {
+    let invalid = || ApiError::Forbidden("This download link is not valid.".to_owned());
+    let Path(token) = token.map_err(|_| invalid())?;
     let target = state
         .signer
         .verify(PDF_LINK, &token, state.clock.now())
@@ -329,9 +341,7 @@ async fn download_customer_invoice_pdf(
             LinkError::Expired => ApiError::Forbidden(
                 "This download link has expired; ask the API for a new one.".to_owned(),
             ),
-            LinkError::Malformed | LinkError::Tampered => {
-                ApiError::Forbidden("This download link is not valid.".to_owned())
-            }
+            LinkError::Malformed | LinkError::Tampered => invalid(),
         })?;
     let gone = || ApiError::NotFound("This invoice or its PDF no longer exists.".to_owned());
     let invoice = state

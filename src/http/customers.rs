@@ -1,6 +1,6 @@
 //! Customers API (`customers.md`): list, get, create, edit and delete (soft).
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
@@ -12,6 +12,7 @@ use super::auth::Principal;
 use super::error::{ApiError, ApiResult, ErrorBody, NotFoundExt};
 use super::json::JsonObject;
 use super::pagination::{ListQuery, Paginated};
+use super::path::PathId;
 use crate::domain::customer::{CustomerPatch, NewCustomer};
 use crate::domain::ids::{self, prefix};
 use crate::domain::scopes::Scope;
@@ -158,7 +159,7 @@ pub async fn list_customers(
 pub async fn get_customer(
     State(state): State<AppState>,
     principal: Principal,
-    Path(customer_id): Path<String>,
+    PathId(customer_id): PathId,
 ) -> ApiResult<Json<CustomerBody>> {
     principal.require(Scope::CustomersRead)?;
     let customer = state
@@ -200,7 +201,7 @@ pub async fn create_customer(
 pub async fn edit_customer(
     State(state): State<AppState>,
     principal: Principal,
-    Path(customer_id): Path<String>,
+    PathId(customer_id): PathId,
     JsonObject(body): JsonObject,
 ) -> ApiResult<Json<CustomerBody>> {
     principal.require(Scope::CustomersWrite)?;
@@ -221,7 +222,7 @@ pub async fn edit_customer(
 pub async fn delete_customer(
     State(state): State<AppState>,
     principal: Principal,
-    Path(customer_id): Path<String>,
+    PathId(customer_id): PathId,
 ) -> ApiResult<StatusCode> {
     principal.require(Scope::CustomersWrite)?;
     state

@@ -8,6 +8,7 @@ pub mod error;
 pub mod json;
 pub mod openapi;
 pub mod pagination;
+pub mod path;
 pub mod rate_limit;
 pub mod signed_links;
 

@@ -1,6 +1,10 @@
-//! Persistence behind one trait: every method is one transaction, takes the account first,
-//! and never finds an object of another account. `sqlite` is the embedded backend.
+//! Persistence behind the `Store` traits: every method is one transaction, takes the account
+//! first, and never finds an object of another account. `sqlite` is the embedded backend,
+//! `postgres` the one for several instances; both run the SQL in `sql`.
 
+pub mod postgres;
+mod rows;
+mod sql;
 pub mod sqlite;
 
 use async_trait::async_trait;

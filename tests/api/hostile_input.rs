@@ -534,7 +534,6 @@ async fn odd_characters_in_path_ids_are_404() {
 }
 
 #[tokio::test]
-#[ignore = "BUG: a path ID with invalid percent-encoded UTF-8 (%FF) gets axum's text/plain 400, not the JSON error body"]
 async fn a_path_id_that_is_not_utf8_gets_the_json_error_body() {
     let app = TestApp::spawn().await;
     let customer = app.create_customer("Existing BV").await;
@@ -545,7 +544,13 @@ async fn a_path_id_that_is_not_utf8_gets_the_json_error_body() {
         "/customer-groups/%FF".to_owned(),
         format!("/customer-groups/%FF/customers/{}", id_of(&customer)),
     ] {
-        let response = app.get(&path).send().await.expect("request sent");
+        // The membership route only answers DELETE.
+        let request = if path.contains("/customers/") && path.starts_with("/customer-groups") {
+            app.delete(&path)
+        } else {
+            app.get(&path)
+        };
+        let response = request.send().await.expect("request sent");
         let content_type = response.headers()["content-type"]
             .to_str()
             .unwrap()

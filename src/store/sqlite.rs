@@ -1,11 +1,7 @@
 //! The embedded SQLite backend: one writer connection (SQLite allows one writer at a time,
-//! so queueing in the pool beats retrying on `SQLITE_BUSY`) and a pool of readers, WAL mode,
-//! `synchronous=FULL` so that every acknowledged write survives a power cut.
-
-mod accounts;
-mod customers;
-mod groups;
-mod invoices;
+//! so queueing in the pool beats retrying on `SQLITE_BUSY`, and check-then-insert steps
+//! cannot race) and a pool of readers, WAL mode, `synchronous=FULL` so that every
+//! acknowledged write survives a power cut.
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -13,7 +9,7 @@ use std::time::Duration;
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
-use super::{StoreError, StoreResult};
+use super::StoreResult;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
 
@@ -53,23 +49,4 @@ impl SqliteStore {
     }
 }
 
-/// Maps a unique-constraint violation to a 422 on `field`; other errors pass through.
-fn invalid_if_taken(
-    field: &'static str,
-    message: &'static str,
-) -> impl Fn(sqlx::Error) -> StoreError {
-    move |e| match &e {
-        sqlx::Error::Database(db) if db.is_unique_violation() => {
-            StoreError::invalid(field, message)
-        }
-        _ => StoreError::Database(e),
-    }
-}
-
-fn one_changed(result: sqlx::sqlite::SqliteQueryResult) -> StoreResult<()> {
-    if result.rows_affected() == 0 {
-        Err(StoreError::NotFound)
-    } else {
-        Ok(())
-    }
-}
+super::sql::impl_store!(SqliteStore, sqlx::Sqlite, MIGRATOR);

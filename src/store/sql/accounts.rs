@@ -1,0 +1,125 @@
+//! Migrations, deployment settings, accounts and API keys.
+
+macro_rules! accounts_impl {
+    ($store:ty, $db:ty, $migrator:path) => {
+        #[async_trait::async_trait]
+        impl $crate::store::AccountStore for $store {
+            async fn migrate(&self) -> $crate::store::StoreResult<()> {
+                $migrator.run(&self.write).await?;
+                Ok(())
+            }
+
+            async fn setting_or_insert(&self, key: &str, init: String) -> $crate::store::StoreResult<String> {
+                sqlx::query::<$db>("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
+                    .bind(key)
+                    .bind(init)
+                    .execute(&self.write)
+                    .await?;
+                Ok(sqlx::query_scalar::<$db, String>("SELECT value FROM settings WHERE key = $1")
+                    .bind(key)
+                    .fetch_one(&self.write)
+                    .await?)
+            }
+
+            async fn count_accounts(&self) -> $crate::store::StoreResult<i64> {
+                Ok(sqlx::query_scalar::<$db, i64>("SELECT COUNT(*) FROM accounts")
+                    .fetch_one(&self.write)
+                    .await?)
+            }
+
+            async fn create_account(
+                &self,
+                new: $crate::store::NewAccount,
+            ) -> $crate::store::StoreResult<$crate::store::Account> {
+                sqlx::query::<$db>(
+                    "INSERT INTO accounts (id, name, monthly_invoice_limit, payment_term_days, created_at)
+                     VALUES ($1, $2, $3, 14, $4)",
+                )
+                .bind(&new.id)
+                .bind(&new.name)
+                .bind(new.monthly_invoice_limit)
+                .bind($crate::store::to_micros(new.created_at))
+                .execute(&self.write)
+                .await?;
+                self.get_account(&new.id).await
+            }
+
+            async fn get_account(&self, account_id: &str) -> $crate::store::StoreResult<$crate::store::Account> {
+                let sql = format!("SELECT {} FROM accounts WHERE id = $1", $crate::store::sql::ACCOUNT_COLUMNS);
+                let row: Option<$crate::store::rows::AccountRow> =
+                    sqlx::query_as::<$db, _>(&sql).bind(account_id).fetch_optional(&self.write).await?;
+                row.map($crate::store::Account::from).ok_or($crate::store::StoreError::NotFound)
+            }
+
+            async fn update_account(
+                &self,
+                account_id: &str,
+                patch: $crate::store::AccountPatch,
+            ) -> $crate::store::StoreResult<$crate::store::Account> {
+                let result = sqlx::query::<$db>(
+                    "UPDATE accounts SET
+                        name = COALESCE($1, name),
+                        monthly_invoice_limit = CASE WHEN $2 THEN $3 ELSE monthly_invoice_limit END,
+                        payment_term_days = COALESCE($4, payment_term_days)
+                     WHERE id = $5",
+                )
+                .bind(patch.name)
+                .bind(patch.monthly_invoice_limit.is_some())
+                .bind(patch.monthly_invoice_limit.flatten())
+                .bind(patch.payment_term_days)
+                .bind(account_id)
+                .execute(&self.write)
+                .await?;
+                $crate::store::sql::one_changed(result.rows_affected())?;
+                self.get_account(account_id).await
+            }
+
+            async fn create_api_key(&self, key: $crate::store::NewApiKey) -> $crate::store::StoreResult<()> {
+                sqlx::query::<$db>(
+                    "INSERT INTO api_keys (id, account_id, token_hash, scopes, rate_limit, created_at)
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(&key.id)
+                .bind(&key.account_id)
+                .bind(&key.token_hash)
+                .bind($crate::domain::scopes::join(&key.scopes))
+                .bind(key.rate_limit)
+                .bind($crate::store::to_micros(key.created_at))
+                .execute(&self.write)
+                .await?;
+                Ok(())
+            }
+
+            async fn find_api_key(
+                &self,
+                token_hash: &str,
+            ) -> $crate::store::StoreResult<Option<$crate::store::ApiKeyRecord>> {
+                let row: Option<(String, String, String, Option<i64>, Option<i64>)> = sqlx::query_as::<$db, _>(
+                    "SELECT id, account_id, scopes, rate_limit, revoked_at FROM api_keys WHERE token_hash = $1",
+                )
+                .bind(token_hash)
+                .fetch_optional(&self.read)
+                .await?;
+                Ok(row.map(|(id, account_id, scope_list, rate_limit, revoked_at)| $crate::store::ApiKeyRecord {
+                    id,
+                    account_id,
+                    // A scope name this build does not know grants nothing.
+                    scopes: scope_list.split(' ').filter_map($crate::domain::scopes::Scope::parse).collect(),
+                    rate_limit,
+                    revoked: revoked_at.is_some(),
+                }))
+            }
+
+            async fn revoke_api_key(&self, key_id: &str, at: jiff::Timestamp) -> $crate::store::StoreResult<()> {
+                let result =
+                    sqlx::query::<$db>("UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $1) WHERE id = $2")
+                        .bind($crate::store::to_micros(at))
+                        .bind(key_id)
+                        .execute(&self.write)
+                        .await?;
+                $crate::store::sql::one_changed(result.rows_affected())
+            }
+        }
+    };
+}
+pub(crate) use accounts_impl;

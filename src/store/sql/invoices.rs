@@ -1,0 +1,238 @@
+//! Customer invoices and the monthly license counter.
+
+macro_rules! invoices_impl {
+    ($store:ty, $db:ty) => {
+        impl $store {
+            async fn fetch_invoice<'e, E>(
+                executor: E,
+                account_id: &str,
+                invoice_id: &str,
+            ) -> $crate::store::StoreResult<$crate::store::CustomerInvoice>
+            where
+                E: sqlx::Executor<'e, Database = $db>,
+            {
+                let sql = format!(
+                    "SELECT {} FROM customer_invoices WHERE account_id = $1 AND id = $2 AND deleted_at IS NULL",
+                    $crate::store::sql::INVOICE_COLUMNS
+                );
+                let row: Option<$crate::store::rows::InvoiceRow> = sqlx::query_as::<$db, _>(&sql)
+                    .bind(account_id)
+                    .bind(invoice_id)
+                    .fetch_optional(executor)
+                    .await?;
+                row.ok_or($crate::store::StoreError::NotFound)?.into_invoice()
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl $crate::store::InvoiceStore for $store {
+            async fn create_invoice(
+                &self,
+                account_id: &str,
+                new: &$crate::store::NewInvoiceRecord,
+            ) -> $crate::store::StoreResult<$crate::store::CustomerInvoice> {
+                use $crate::store::rows::TAKEN;
+                let invoice = &new.invoice;
+                let mut tx = self.write.begin().await?;
+
+                // Counting first takes the lock on this account's counter row for the month,
+                // so concurrent creates of one account run their checks one at a time (on
+                // PostgreSQL; SQLite has a single writer anyway). Every failure below drops
+                // the transaction, which rolls the count back.
+                let counted: i64 = sqlx::query_scalar::<$db, i64>(
+                    "INSERT INTO invoice_month_counts (account_id, month, created) VALUES ($1, $2, 1)
+                     ON CONFLICT (account_id, month)
+                     DO UPDATE SET created = invoice_month_counts.created + 1
+                     RETURNING created",
+                )
+                .bind(account_id)
+                .bind(&new.license_month)
+                .fetch_one(&mut *tx)
+                .await?;
+
+                // DECISIONS.md: validation (422) is checked before the limit (426).
+                let mut errors = $crate::domain::input::FieldErrors::new();
+                let customer_ok: bool = sqlx::query_scalar::<$db, bool>(
+                    "SELECT EXISTS (SELECT 1 FROM customers WHERE account_id = $1 AND id = $2 AND deleted_at IS NULL)",
+                )
+                .bind(account_id)
+                .bind(&invoice.customer_id)
+                .fetch_one(&mut *tx)
+                .await?;
+                if !customer_ok {
+                    $crate::domain::input::add_error(
+                        &mut errors,
+                        "customerId".into(),
+                        "The selected customerId is not a customer of this account.",
+                    );
+                }
+                let number_taken: bool = sqlx::query_scalar::<$db, bool>(
+                    "SELECT EXISTS (SELECT 1 FROM customer_invoices WHERE account_id = $1 AND invoice_number = $2)",
+                )
+                .bind(account_id)
+                .bind(&invoice.invoice_number)
+                .fetch_one(&mut *tx)
+                .await?;
+                if number_taken {
+                    $crate::domain::input::add_error(&mut errors, "invoiceNumber".into(), TAKEN);
+                }
+                if !errors.is_empty() {
+                    return Err($crate::store::StoreError::Invalid(errors));
+                }
+
+                let limit: Option<i64> =
+                    sqlx::query_scalar::<$db, Option<i64>>("SELECT monthly_invoice_limit FROM accounts WHERE id = $1")
+                        .bind(account_id)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                if let Some(limit) = limit.filter(|&limit| counted > limit) {
+                    return Err($crate::store::StoreError::LimitReached { limit });
+                }
+
+                let lines = match &invoice.content {
+                    $crate::store::InvoiceContent::Manual { lines } => Some($crate::store::rows::lines_to_json(lines)),
+                    $crate::store::InvoiceContent::Uploaded => None,
+                };
+                sqlx::query::<$db>(
+                    "INSERT INTO customer_invoices (id, account_id, customer_id, invoice_number, issued_at, due_at,
+                        currency, amount_cents, lines, pdf_key, paid_at, payment_token, send_notification, created_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+                )
+                .bind(&invoice.id)
+                .bind(account_id)
+                .bind(&invoice.customer_id)
+                .bind(&invoice.invoice_number)
+                .bind(invoice.issued_at.to_string())
+                .bind(invoice.due_at.to_string())
+                .bind(&invoice.currency)
+                .bind(invoice.amount.cents())
+                .bind(lines)
+                .bind(&invoice.pdf_key)
+                .bind(invoice.paid_at.map($crate::store::to_micros))
+                .bind(&invoice.payment_token)
+                .bind(invoice.send_notification)
+                .bind($crate::store::to_micros(invoice.created_at))
+                .execute(&mut *tx)
+                .await
+                .map_err($crate::store::sql::invalid_if_taken("invoiceNumber", TAKEN))?;
+                tx.commit().await?;
+                Ok(invoice.clone())
+            }
+
+            async fn list_invoices(
+                &self,
+                account_id: &str,
+                filter: &$crate::store::InvoiceFilter,
+                page: $crate::store::PageQuery,
+            ) -> $crate::store::StoreResult<Vec<$crate::store::CustomerInvoice>> {
+                let mut sql = format!(
+                    "SELECT {} FROM customer_invoices WHERE account_id = $1 AND deleted_at IS NULL",
+                    $crate::store::sql::INVOICE_COLUMNS
+                );
+                let mut next = 2;
+                let mut param = |sql: &mut String, clause: &str| {
+                    sql.push_str(&clause.replace("$?", &format!("${next}")));
+                    next += 1;
+                };
+                if filter.customer_id.is_some() {
+                    param(&mut sql, " AND customer_id = $?");
+                }
+                if filter.issued_from.is_some() {
+                    param(&mut sql, " AND issued_at >= $?");
+                }
+                if filter.issued_to.is_some() {
+                    param(&mut sql, " AND issued_at <= $?");
+                }
+                match filter.paid {
+                    Some(true) => sql.push_str(" AND paid_at IS NOT NULL"),
+                    Some(false) => sql.push_str(" AND paid_at IS NULL"),
+                    None => {}
+                }
+                sql.push_str(" ORDER BY created_at DESC, id DESC");
+                param(&mut sql, " LIMIT $?");
+                param(&mut sql, " OFFSET $?");
+                let mut query = sqlx::query_as::<$db, $crate::store::rows::InvoiceRow>(&sql).bind(account_id);
+                if let Some(customer_id) = &filter.customer_id {
+                    query = query.bind(customer_id);
+                }
+                if let Some(from) = filter.issued_from {
+                    query = query.bind(from.to_string());
+                }
+                if let Some(to) = filter.issued_to {
+                    query = query.bind(to.to_string());
+                }
+                let rows = query
+                    .bind((page.limit + 1) as i64)
+                    .bind(page.offset as i64)
+                    .fetch_all(&self.read)
+                    .await?;
+                rows.into_iter().map($crate::store::rows::InvoiceRow::into_invoice).collect()
+            }
+
+            async fn get_invoice(
+                &self,
+                account_id: &str,
+                invoice_id: &str,
+            ) -> $crate::store::StoreResult<$crate::store::CustomerInvoice> {
+                Self::fetch_invoice(&self.read, account_id, invoice_id).await
+            }
+
+            async fn mark_invoice_paid(
+                &self,
+                account_id: &str,
+                invoice_id: &str,
+                paid_at: jiff::Timestamp,
+            ) -> $crate::store::StoreResult<$crate::store::CustomerInvoice> {
+                let mut tx = self.write.begin().await?;
+                let result = sqlx::query::<$db>(
+                    "UPDATE customer_invoices SET paid_at = $1
+                     WHERE account_id = $2 AND id = $3 AND deleted_at IS NULL AND paid_at IS NULL",
+                )
+                .bind($crate::store::to_micros(paid_at))
+                .bind(account_id)
+                .bind(invoice_id)
+                .execute(&mut *tx)
+                .await?;
+                let invoice = Self::fetch_invoice(&mut *tx, account_id, invoice_id).await?;
+                if result.rows_affected() == 0 {
+                    return Err($crate::store::StoreError::invalid(
+                        "paidAt",
+                        "This invoice is already marked paid; it keeps its first payment date.",
+                    ));
+                }
+                tx.commit().await?;
+                Ok(invoice)
+            }
+
+            async fn delete_invoice(
+                &self,
+                account_id: &str,
+                invoice_id: &str,
+                at: jiff::Timestamp,
+            ) -> $crate::store::StoreResult<()> {
+                let result = sqlx::query::<$db>(
+                    "UPDATE customer_invoices SET deleted_at = $1
+                     WHERE account_id = $2 AND id = $3 AND deleted_at IS NULL",
+                )
+                .bind($crate::store::to_micros(at))
+                .bind(account_id)
+                .bind(invoice_id)
+                .execute(&self.write)
+                .await?;
+                $crate::store::sql::one_changed(result.rows_affected())
+            }
+
+            async fn invoices_counted(&self, account_id: &str, month: &str) -> $crate::store::StoreResult<i64> {
+                let counted: Option<i64> = sqlx::query_scalar::<$db, i64>(
+                    "SELECT created FROM invoice_month_counts WHERE account_id = $1 AND month = $2",
+                )
+                .bind(account_id)
+                .bind(month)
+                .fetch_optional(&self.read)
+                .await?;
+                Ok(counted.unwrap_or(0))
+            }
+        }
+    };
+}
+pub(crate) use invoices_impl;
