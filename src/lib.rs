@@ -7,7 +7,6 @@
 //! - [`admin`]: operator actions shared by the CLI and the tests (accounts, keys).
 //! - [`domain`]: pure rules: ids, money, VAT, dates, validated inputs.
 //! - [`store`]: persistence behind the `Store` trait; SQLite is embedded.
-//! - [`files`]: stored files (uploaded PDFs).
 //! - [`clock`]: the source of "now", injectable for tests.
 
 pub mod admin;
@@ -15,7 +14,6 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod domain;
-pub mod files;
 pub mod http;
 pub mod startup;
 pub mod store;

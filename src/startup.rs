@@ -10,7 +10,6 @@ use tokio::net::TcpListener;
 
 use crate::clock::Clock;
 use crate::config::Config;
-use crate::files::LocalFileStore;
 use crate::http::signed_links::LinkSigner;
 use crate::http::{self, AppState};
 
@@ -87,7 +86,6 @@ impl Application {
             time_zone: config.time_zone.clone(),
             api_base: format!("{public_url}/v1").into(),
             public_base: public_url.into(),
-            files: Arc::new(LocalFileStore::new(config.data_dir.join("files"))),
             signer: LinkSigner::new(secret.as_bytes()),
             rate_limit_per_minute: config.rate_limit_per_minute,
             rate_limiter: Default::default(),

@@ -10,7 +10,7 @@ CREATE TABLE customer_invoices (
     currency          TEXT NOT NULL DEFAULT 'EUR',
     amount_cents      BIGINT NOT NULL,             -- total including VAT
     lines             TEXT,                        -- manual invoices: JSON lines
-    pdf_key           TEXT,
+    has_pdf           BOOLEAN NOT NULL DEFAULT FALSE,
     paid_at           BIGINT,
     payment_token     TEXT NOT NULL,
     send_notification BOOLEAN NOT NULL DEFAULT FALSE,
@@ -23,6 +23,11 @@ CREATE INDEX customer_invoices_by_account ON customer_invoices (account_id, crea
     WHERE deleted_at IS NULL;
 CREATE INDEX customer_invoices_by_customer ON customer_invoices (account_id, customer_id, created_at DESC, id DESC)
     WHERE deleted_at IS NULL;
+
+CREATE TABLE invoice_pdfs (
+    invoice_id  TEXT PRIMARY KEY REFERENCES customer_invoices (id),
+    bytes       BYTEA NOT NULL
+);
 
 CREATE TABLE invoice_month_counts (
     account_id  TEXT NOT NULL REFERENCES accounts (id),

@@ -12,7 +12,7 @@ CREATE TABLE customer_invoices (
     -- Manual invoices: their lines as JSON [{"description", "amountCents", "vatRate"}];
     -- NULL for uploaded PDF invoices.
     lines             TEXT,
-    pdf_key           TEXT,                        -- the stored PDF, if any
+    has_pdf           INTEGER NOT NULL DEFAULT 0,  -- a PDF is stored in invoice_pdfs
     paid_at           INTEGER,
     payment_token     TEXT NOT NULL,
     send_notification INTEGER NOT NULL DEFAULT 0,
@@ -28,6 +28,13 @@ CREATE INDEX customer_invoices_by_account ON customer_invoices (account_id, crea
     WHERE deleted_at IS NULL;
 CREATE INDEX customer_invoices_by_customer ON customer_invoices (account_id, customer_id, created_at DESC, id DESC)
     WHERE deleted_at IS NULL;
+
+-- Uploaded (and later rendered) invoice PDFs, in the database so that every instance
+-- serves them and an invoice and its PDF are stored in one transaction.
+CREATE TABLE invoice_pdfs (
+    invoice_id  TEXT PRIMARY KEY NOT NULL REFERENCES customer_invoices (id),
+    bytes       BLOB NOT NULL
+) STRICT;
 
 -- Invoices created per account per calendar month (YYYY-MM in the deployment's zone),
 -- deleted ones included: what the monthly license limit counts. Kept as a counter so the

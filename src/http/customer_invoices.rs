@@ -68,6 +68,7 @@ async fn store_new_invoice(
     state: &AppState,
     principal: &Principal,
     mut invoice: CustomerInvoice,
+    pdf: Option<Vec<u8>>,
 ) -> ApiResult<CustomerInvoice> {
     let account = state.store.get_account(&principal.account_id).await?;
     let now = state.clock.now();
@@ -76,6 +77,7 @@ async fn store_new_invoice(
     let record = NewInvoiceRecord {
         license_month: month_key(now, &state.time_zone),
         invoice,
+        pdf,
     };
     let created = state
         .store
@@ -100,7 +102,7 @@ fn new_invoice(
         currency: "EUR".to_owned(),
         amount: Default::default(),
         content: InvoiceContent::Uploaded,
-        pdf_key: None,
+        has_pdf: false,
         paid_at: None,
         // 128 bits from the CSPRNG (DECISIONS.md: at least 128 bits).
         payment_token: ids::random_hex(16),
@@ -129,7 +131,7 @@ pub async fn create_manual_customer_invoice(
     new.amount = totals.total;
     new.content = InvoiceContent::Manual { lines: input.lines };
     new.send_notification = input.send_notification;
-    let created = store_new_invoice(&state, &principal, new).await?;
+    let created = store_new_invoice(&state, &principal, new, None).await?;
     Ok((
         StatusCode::CREATED,
         Json(CustomerInvoiceBody::new(&state, created)),
@@ -311,7 +313,7 @@ pub async fn get_customer_invoice_pdf(
         .get_invoice(&principal.account_id, &invoice_id)
         .await
         .or_not_found("customer invoice", &invoice_id)?;
-    if invoice.pdf_key.is_none() {
+    if !invoice.has_pdf {
         return Err(ApiError::NotFound(
             "This invoice has no PDF: it was created from lines, and portaal does not render PDFs of manual invoices yet."
                 .to_owned(),
@@ -343,19 +345,16 @@ async fn download_customer_invoice_pdf(
             ),
             LinkError::Malformed | LinkError::Tampered => invalid(),
         })?;
-    let gone = || ApiError::NotFound("This invoice or its PDF no longer exists.".to_owned());
     let invoice = state
         .store
         .get_invoice(&target.account_id, &target.object_id)
         .await
         .or_not_found("customer invoice", &target.object_id)?;
-    let key = invoice.pdf_key.as_deref().ok_or_else(gone)?;
     let bytes = state
-        .files
-        .get(key)
+        .store
+        .get_invoice_pdf(&target.account_id, &target.object_id)
         .await
-        .map_err(|e| ApiError::Internal(e.into()))?
-        .ok_or_else(gone)?;
+        .or_not_found("PDF of customer invoice", &target.object_id)?;
     let filename: String = invoice
         .invoice_number
         .chars()

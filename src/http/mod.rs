@@ -44,7 +44,6 @@ pub struct AppState {
     pub api_base: Arc<str>,
     /// The public origin, without trailing slash: the base of pages and download links.
     pub public_base: Arc<str>,
-    pub files: Arc<dyn crate::files::FileStore>,
     pub signer: signed_links::LinkSigner,
     pub rate_limit_per_minute: u32,
     pub rate_limiter: Arc<rate_limit::RateLimiter>,

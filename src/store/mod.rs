@@ -237,7 +237,8 @@ pub struct CustomerInvoice {
     /// Total including VAT.
     pub amount: Money,
     pub content: InvoiceContent,
-    pub pdf_key: Option<String>,
+    /// A PDF of the invoice is stored.
+    pub has_pdf: bool,
     pub paid_at: Option<Timestamp>,
     /// The secret in the invoice's public payment link.
     pub payment_token: String,
@@ -251,6 +252,8 @@ pub struct NewInvoiceRecord {
     pub invoice: CustomerInvoice,
     /// `YYYY-MM` of `created_at` in the deployment's zone: the license month it counts in.
     pub license_month: String,
+    /// The invoice's PDF, stored in the same transaction.
+    pub pdf: Option<Vec<u8>>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -293,6 +296,8 @@ pub trait InvoiceStore: Send + Sync + 'static {
         invoice_id: &str,
         at: Timestamp,
     ) -> StoreResult<()>;
+    /// The stored PDF of a live invoice of the account.
+    async fn get_invoice_pdf(&self, account_id: &str, invoice_id: &str) -> StoreResult<Vec<u8>>;
     /// Invoices counted against the limit in `month` (`YYYY-MM`).
     async fn invoices_counted(&self, account_id: &str, month: &str) -> StoreResult<i64>;
 }

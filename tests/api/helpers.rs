@@ -158,10 +158,6 @@ impl TestApp {
         body
     }
 
-    pub fn data_dir(&self) -> &std::path::Path {
-        self._data.path()
-    }
-
     pub fn clock_now_seconds(&self) -> i64 {
         use portaal::clock::Clock;
         self.clock.now().as_second()

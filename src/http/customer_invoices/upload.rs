@@ -90,26 +90,11 @@ pub async fn create_customer_invoice(
     invoice.amount = input.amount;
     invoice.paid_at = input.paid_at;
     invoice.send_notification = input.send_notification;
-    let key = format!("invoices/{}/{}.pdf", principal.account_id, invoice.id);
-    invoice.pdf_key = Some(key.clone());
-    state
-        .files
-        .put(&key, &pdf)
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))?;
-    match store_new_invoice(&state, &principal, invoice).await {
-        Ok(created) => Ok((
-            StatusCode::CREATED,
-            Json(CustomerInvoiceBody::new(&state, created)),
-        )),
-        Err(e) => {
-            // The invoice was refused: its file must not linger.
-            if let Err(cleanup) = state.files.delete(&key).await {
-                tracing::warn!(error = %cleanup, key, "could not remove the PDF of a refused invoice");
-            }
-            Err(e)
-        }
-    }
+    let created = store_new_invoice(&state, &principal, invoice, Some(pdf)).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(CustomerInvoiceBody::new(&state, created)),
+    ))
 }
 
 /// Reads the text fields into a JSON object (so the shared validation applies) and the PDF.

@@ -95,7 +95,7 @@ macro_rules! invoices_impl {
                 };
                 sqlx::query::<$db>(
                     "INSERT INTO customer_invoices (id, account_id, customer_id, invoice_number, issued_at, due_at,
-                        currency, amount_cents, lines, pdf_key, paid_at, payment_token, send_notification, created_at)
+                        currency, amount_cents, lines, has_pdf, paid_at, payment_token, send_notification, created_at)
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
                 )
                 .bind(&invoice.id)
@@ -107,7 +107,7 @@ macro_rules! invoices_impl {
                 .bind(&invoice.currency)
                 .bind(invoice.amount.cents())
                 .bind(lines)
-                .bind(&invoice.pdf_key)
+                .bind(new.pdf.is_some())
                 .bind(invoice.paid_at.map($crate::store::to_micros))
                 .bind(&invoice.payment_token)
                 .bind(invoice.send_notification)
@@ -115,8 +115,18 @@ macro_rules! invoices_impl {
                 .execute(&mut *tx)
                 .await
                 .map_err($crate::store::sql::invalid_if_taken("invoiceNumber", TAKEN))?;
+                if let Some(pdf) = &new.pdf {
+                    sqlx::query::<$db>("INSERT INTO invoice_pdfs (invoice_id, bytes) VALUES ($1, $2)")
+                        .bind(&invoice.id)
+                        .bind(pdf.as_slice())
+                        .execute(&mut *tx)
+                        .await?;
+                }
                 tx.commit().await?;
-                Ok(invoice.clone())
+                Ok($crate::store::CustomerInvoice {
+                    has_pdf: new.pdf.is_some(),
+                    ..invoice.clone()
+                })
             }
 
             async fn list_invoices(
@@ -220,6 +230,22 @@ macro_rules! invoices_impl {
                 .execute(&self.write)
                 .await?;
                 $crate::store::sql::one_changed(result.rows_affected())
+            }
+
+            async fn get_invoice_pdf(
+                &self,
+                account_id: &str,
+                invoice_id: &str,
+            ) -> $crate::store::StoreResult<Vec<u8>> {
+                let bytes: Option<Vec<u8>> = sqlx::query_scalar::<$db, Vec<u8>>(
+                    "SELECT p.bytes FROM invoice_pdfs p JOIN customer_invoices i ON i.id = p.invoice_id
+                     WHERE i.account_id = $1 AND i.id = $2 AND i.deleted_at IS NULL",
+                )
+                .bind(account_id)
+                .bind(invoice_id)
+                .fetch_optional(&self.read)
+                .await?;
+                bytes.ok_or($crate::store::StoreError::NotFound)
             }
 
             async fn invoices_counted(&self, account_id: &str, month: &str) -> $crate::store::StoreResult<i64> {

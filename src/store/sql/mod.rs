@@ -62,7 +62,7 @@ pub(crate) const CUSTOMER_SELECT: &str =
 
 pub(crate) const INVOICE_COLUMNS: &str =
     "id, customer_id, invoice_number, issued_at, due_at, currency,
-    amount_cents, lines, pdf_key, paid_at, payment_token, send_notification, created_at";
+    amount_cents, lines, has_pdf, paid_at, payment_token, send_notification, created_at";
 
 pub(crate) const ACCOUNT_COLUMNS: &str =
     "id, name, monthly_invoice_limit, payment_term_days, created_at";
