@@ -87,6 +87,13 @@ pub async fn bootstrap(
     if store.count_accounts().await? > 0 {
         return Ok(None);
     }
+    // Several instances may start at once on a new PostgreSQL database: one claims the task.
+    if !store
+        .insert_setting("bootstrapped_at", &clock.now().to_string())
+        .await?
+    {
+        return Ok(None);
+    }
     let account = create_account(store, clock, "Default account", None).await?;
     let key = create_api_key(store, clock, &account.id, &[], None).await?;
     Ok(Some((account, key)))

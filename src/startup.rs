@@ -17,7 +17,8 @@ use crate::http::{self, AppState};
 const LINK_SECRET: &str = "link_signing_secret";
 use crate::store::postgres::PgStore;
 use crate::store::sqlite::SqliteStore;
-use crate::store::{AccountStore, Store};
+use crate::store::{Store, StoreError};
+use sqlx::migrate::MigrateError;
 
 /// Opens the database named by `url` and applies pending migrations.
 pub async fn open_store(url: &str) -> anyhow::Result<Arc<dyn Store>> {
@@ -34,25 +35,31 @@ pub async fn open_store(url: &str) -> anyhow::Result<Arc<dyn Store>> {
         let store = SqliteStore::connect(url)
             .await
             .context("opening the SQLite database")?;
-        store
-            .migrate()
-            .await
-            .context("migrating the SQLite database")?;
+        migrate(&store).await?;
         Ok(Arc::new(store))
     } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         let store = PgStore::connect(url, 16)
             .await
             .with_context(|| format!("connecting to {}", crate::config::redact_url(url)))?;
-        store
-            .migrate()
-            .await
-            .context("migrating the PostgreSQL database")?;
+        migrate(&store).await?;
         Ok(Arc::new(store))
     } else {
         anyhow::bail!(
             "unsupported database URL `{}`: use sqlite:PATH or postgres://USER@HOST/DATABASE",
             crate::config::redact_url(url)
         )
+    }
+}
+
+/// Applies pending migrations; a database that a newer portaal migrated is refused, since
+/// this build would not know its schema.
+async fn migrate(store: &dyn Store) -> anyhow::Result<()> {
+    match store.migrate().await {
+        Err(StoreError::Migration(MigrateError::VersionMissing(version))) => anyhow::bail!(
+            "this database was migrated by a newer portaal (it has migration {version}, which this \
+             build does not know); run that newer portaal, or restore a backup made for this one"
+        ),
+        other => other.context("migrating the database"),
     }
 }
 

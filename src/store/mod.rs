@@ -123,6 +123,9 @@ pub trait AccountStore: Send + Sync + 'static {
     async fn migrate(&self) -> StoreResult<()>;
     /// A deployment-wide value, created with `init` by the first instance that asks.
     async fn setting_or_insert(&self, key: &str, init: String) -> StoreResult<String>;
+    /// Stores a setting unless it exists; `true` when this call stored it. Lets one of
+    /// several instances starting at once claim a one-time task.
+    async fn insert_setting(&self, key: &str, value: &str) -> StoreResult<bool>;
 
     async fn count_accounts(&self) -> StoreResult<i64>;
     async fn create_account(&self, new: NewAccount) -> StoreResult<Account>;

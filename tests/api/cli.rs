@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use crate::helpers::{customer_body, send};
 
-fn portaal(data: &std::path::Path) -> Command {
+pub fn portaal(data: &std::path::Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_portaal"));
     cmd.env_clear()
         .env("PORTAAL_DATA_DIR", data)
@@ -17,7 +17,7 @@ fn portaal(data: &std::path::Path) -> Command {
     cmd
 }
 
-fn json_output(cmd: &mut Command) -> Value {
+pub fn json_output(cmd: &mut Command) -> Value {
     let out = cmd.output().expect("portaal runs");
     assert!(
         out.status.success(),
@@ -33,7 +33,7 @@ fn json_output(cmd: &mut Command) -> Value {
     serde_json::from_str(text.trim()).expect("JSON on stdout")
 }
 
-struct Server(Child);
+pub struct Server(Child);
 
 impl Drop for Server {
     fn drop(&mut self) {
@@ -44,9 +44,15 @@ impl Drop for Server {
 
 /// Starts `portaal serve` on a free port and returns it with the lines it printed up to
 /// the one naming the API base URL, and that URL.
-fn serve(data: &std::path::Path) -> (Server, Vec<String>, String) {
+pub fn serve(data: &std::path::Path) -> (Server, Vec<String>, String) {
+    serve_with(data, &[])
+}
+
+/// [`serve`] with extra arguments, such as `--database-url`.
+pub fn serve_with(data: &std::path::Path, extra: &[&str]) -> (Server, Vec<String>, String) {
     let mut child = portaal(data)
         .args(["serve", "--listen", "127.0.0.1:0"])
+        .args(extra)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -197,4 +203,38 @@ async fn accounts_and_keys_are_managed_from_the_command_line() {
     let (status, _) = send(client.get(format!("{api}/customers")).bearer_auth(token)).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     drop(server);
+}
+
+#[tokio::test]
+async fn a_database_migrated_by_a_newer_portaal_is_refused() {
+    use sqlx::Connection;
+    let data = tempfile::tempdir().unwrap();
+    let migrate = portaal(data.path()).arg("migrate").output().unwrap();
+    assert!(
+        migrate.status.success(),
+        "{}",
+        String::from_utf8_lossy(&migrate.stderr)
+    );
+    let url = format!("sqlite:{}", data.path().join("portaal.db").display());
+    let mut db = sqlx::SqliteConnection::connect(&url).await.unwrap();
+    sqlx::query(
+        "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time)
+         VALUES (9999, 'from the future', 1, x'00', 0)",
+    )
+    .execute(&mut db)
+    .await
+    .unwrap();
+    db.close().await.unwrap();
+    for command in [&["migrate"][..], &["serve", "--listen", "127.0.0.1:0"][..]] {
+        let out = portaal(data.path()).args(command).output().unwrap();
+        assert!(
+            !out.status.success(),
+            "{command:?} started on a newer database"
+        );
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("newer portaal") && stderr.contains("9999"),
+            "{stderr}"
+        );
+    }
 }

@@ -10,5 +10,6 @@ mod customer_invoices;
 mod customers;
 mod hostile_input;
 mod invoice_uploads;
+mod multi_instance;
 mod openapi;
 mod pagination;

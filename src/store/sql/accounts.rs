@@ -21,6 +21,17 @@ macro_rules! accounts_impl {
                     .await?)
             }
 
+            async fn insert_setting(&self, key: &str, value: &str) -> $crate::store::StoreResult<bool> {
+                let result = sqlx::query::<$db>(
+                    "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING",
+                )
+                .bind(key)
+                .bind(value)
+                .execute(&self.write)
+                .await?;
+                Ok(result.rows_affected() == 1)
+            }
+
             async fn count_accounts(&self) -> $crate::store::StoreResult<i64> {
                 Ok(sqlx::query_scalar::<$db, i64>("SELECT COUNT(*) FROM accounts")
                     .fetch_one(&self.write)
