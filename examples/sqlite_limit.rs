@@ -1,7 +1,11 @@
 //! The ceiling for `POST /v1/customer-invoices/manual`: the same SQLite transaction that
-//! `create_invoice` runs (src/store/sqlite/invoices.rs), issued straight at a database with
-//! the same pragmas (WAL, `synchronous=FULL`, foreign keys on, one writer connection), with
-//! no HTTP, JSON parsing, authentication or account lookup in front of it.
+//! `create_invoice` runs (src/store/sql/invoices.rs), issued straight at a database with
+//! the same pragmas as src/store/sqlite.rs (WAL, `synchronous=FULL`, foreign keys on, one
+//! writer connection), with no HTTP, JSON parsing, authentication or account lookup in
+//! front of it. Keep [`create_invoice`] below in step with the store's when that changes.
+//!
+//! Only `portaal::startup::open_store` (which applies the migrations) is used from the
+//! crate, so that changes inside portaal rarely break this example's build.
 //!
 //! Run through `bench/create-invoices.sh`, or alone:
 //!
@@ -20,8 +24,6 @@ use anyhow::Context;
 use clap::Parser;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use portaal::domain::ids::{new_id, random_hex};
-use portaal::domain::time::month_key;
 use rand::Rng;
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -170,7 +172,8 @@ async fn seed(pool: SqlitePool, customers: usize) -> anyhow::Result<Setup> {
     let now = Timestamp::now().as_microsecond();
     let account_id = new_id("acc");
     sqlx::query(
-        "INSERT INTO accounts (id, name, monthly_invoice_limit, payment_term_days, created_at) VALUES (?, ?, ?, 14, ?)",
+        "INSERT INTO accounts (id, name, monthly_invoice_limit, payment_term_days, created_at)
+         VALUES ($1, $2, $3, 14, $4)",
     )
     .bind(&account_id)
     .bind("Benchmark account")
@@ -185,7 +188,7 @@ async fn seed(pool: SqlitePool, customers: usize) -> anyhow::Result<Setup> {
         sqlx::query(
             "INSERT INTO customers (id, account_id, company_name, address, zip_code, city, country_code,
                                     primary_email, phone, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
         .bind(&id)
         .bind(&account_id)
@@ -299,7 +302,29 @@ fn random_lines() -> (String, i64) {
     )
 }
 
-/// The statements and binds of `SqliteStore::create_invoice`, in its order.
+/// An identifier as portaal makes them: a prefix, `_` and 14 characters from `[a-z0-9]`.
+fn new_id(prefix: &str) -> String {
+    const ALPHABET: &[u8; 36] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+    let mut rng = rand::rng();
+    let mut id = String::with_capacity(prefix.len() + 15);
+    id.push_str(prefix);
+    id.push('_');
+    for _ in 0..14 {
+        id.push(ALPHABET[rng.random_range(0..ALPHABET.len())] as char);
+    }
+    id
+}
+
+/// `len` random bytes, hex-encoded (the payment token has 16).
+fn random_hex(len: usize) -> String {
+    let mut rng = rand::rng();
+    (0..len)
+        .map(|_| format!("{:02x}", rng.random::<u8>()))
+        .collect()
+}
+
+/// The statements and binds of the store's `create_invoice` (src/store/sql/invoices.rs), in
+/// its order, for a manual invoice (no PDF).
 async fn create_invoice(setup: &Setup, number: &str) -> anyhow::Result<()> {
     let account_id = setup.account_id.as_str();
     let customer_id = {
@@ -307,49 +332,54 @@ async fn create_invoice(setup: &Setup, number: &str) -> anyhow::Result<()> {
         setup.customer_ids[i].as_str()
     };
     let now = Timestamp::now();
-    let license_month = month_key(now, &setup.time_zone);
+    let license_month = now
+        .to_zoned(setup.time_zone.clone())
+        .strftime("%Y-%m")
+        .to_string();
     let id = new_id("inv");
     let payment_token = random_hex(16);
     let (lines, amount_cents) = random_lines();
 
     let mut tx = setup.pool.begin().await?;
-    let customer_ok: Option<i64> = sqlx::query_scalar(
-        "SELECT 1 FROM customers WHERE account_id = ? AND id = ? AND deleted_at IS NULL",
-    )
-    .bind(account_id)
-    .bind(customer_id)
-    .fetch_optional(&mut *tx)
-    .await?;
-    anyhow::ensure!(customer_ok.is_some(), "customer {customer_id} not found");
-    let number_taken: Option<i64> = sqlx::query_scalar(
-        "SELECT 1 FROM customer_invoices WHERE account_id = ? AND invoice_number = ?",
-    )
-    .bind(account_id)
-    .bind(number)
-    .fetch_optional(&mut *tx)
-    .await?;
-    anyhow::ensure!(number_taken.is_none(), "invoice number {number} taken");
-    let limit: Option<i64> =
-        sqlx::query_scalar("SELECT monthly_invoice_limit FROM accounts WHERE id = ?")
-            .bind(account_id)
-            .fetch_one(&mut *tx)
-            .await?;
-    let counted: i64 = sqlx::query_scalar(
-        "INSERT INTO invoice_month_counts (account_id, month, created) VALUES (?, ?, 1)
-             ON CONFLICT (account_id, month) DO UPDATE SET created = created + 1
-             RETURNING created",
+    let counted: i64 = sqlx::query_scalar::<_, i64>(
+        "INSERT INTO invoice_month_counts (account_id, month, created) VALUES ($1, $2, 1)
+                     ON CONFLICT (account_id, month)
+                     DO UPDATE SET created = invoice_month_counts.created + 1
+                     RETURNING created",
     )
     .bind(account_id)
     .bind(&license_month)
+    .fetch_one(&mut *tx)
+    .await?;
+    let customer_ok: bool = sqlx::query_scalar::<_, bool>(
+        "SELECT EXISTS (SELECT 1 FROM customers WHERE account_id = $1 AND id = $2 AND deleted_at IS NULL)",
+    )
+    .bind(account_id)
+    .bind(customer_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    anyhow::ensure!(customer_ok, "customer {customer_id} not found");
+    let number_taken: bool = sqlx::query_scalar::<_, bool>(
+        "SELECT EXISTS (SELECT 1 FROM customer_invoices WHERE account_id = $1 AND invoice_number = $2)",
+    )
+    .bind(account_id)
+    .bind(number)
+    .fetch_one(&mut *tx)
+    .await?;
+    anyhow::ensure!(!number_taken, "invoice number {number} taken");
+    let limit: Option<i64> = sqlx::query_scalar::<_, Option<i64>>(
+        "SELECT monthly_invoice_limit FROM accounts WHERE id = $1",
+    )
+    .bind(account_id)
     .fetch_one(&mut *tx)
     .await?;
     if let Some(limit) = limit.filter(|&limit| counted > limit) {
         anyhow::bail!("monthly limit {limit} reached");
     }
     sqlx::query(
-        "INSERT INTO customer_invoices (id, account_id, customer_id, invoice_number, issued_at, due_at, currency,
-                amount_cents, lines, pdf_key, paid_at, payment_token, send_notification, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO customer_invoices (id, account_id, customer_id, invoice_number, issued_at, due_at,
+                        currency, amount_cents, lines, has_pdf, paid_at, payment_token, send_notification, created_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
     )
     .bind(&id)
     .bind(account_id)
@@ -360,7 +390,7 @@ async fn create_invoice(setup: &Setup, number: &str) -> anyhow::Result<()> {
     .bind("EUR")
     .bind(amount_cents)
     .bind(Some(lines))
-    .bind(None::<String>)
+    .bind(false)
     .bind(None::<i64>)
     .bind(&payment_token)
     .bind(false)

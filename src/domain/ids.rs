@@ -12,6 +12,8 @@ pub mod prefix {
     pub const CUSTOMER: &str = "cst";
     pub const CUSTOMER_GROUP: &str = "cug";
     pub const CUSTOMER_INVOICE: &str = "inv";
+    pub const EVENT: &str = "evt";
+    pub const WEBHOOK: &str = "wbh";
 }
 
 /// A fresh identifier such as `cst_k3j9x0a1b2c3d4`, drawn from the thread-local CSPRNG

@@ -2,6 +2,7 @@
 //! Nothing here touches HTTP, SQL or the clock.
 
 pub mod customer;
+pub mod events;
 pub mod ids;
 pub mod input;
 pub mod invoice;

@@ -81,7 +81,7 @@ async fn store_new_invoice(
     };
     let created = state
         .store
-        .create_invoice(&principal.account_id, &record)
+        .create_invoice(&principal.account_id, &record, state)
         .await?;
     tracing::info!(account_id = %principal.account_id, invoice_id = %created.id, "customer invoice created");
     Ok(created)
@@ -107,6 +107,7 @@ fn new_invoice(
         // 128 bits from the CSPRNG (DECISIONS.md: at least 128 bits).
         payment_token: ids::random_hex(16),
         send_notification: false,
+        notification: None,
         created_at: Timestamp::UNIX_EPOCH,
     }
 }
@@ -268,7 +269,7 @@ pub async fn mark_customer_invoice_paid(
         .map_err(ApiError::validation)?;
     let invoice = state
         .store
-        .mark_invoice_paid(&principal.account_id, &invoice_id, paid_at)
+        .mark_invoice_paid(&principal.account_id, &invoice_id, paid_at, &state)
         .await
         .or_not_found("customer invoice", &invoice_id)?;
     tracing::info!(account_id = %principal.account_id, invoice_id = %invoice.id, "customer invoice marked paid");
@@ -290,7 +291,12 @@ pub async fn delete_customer_invoice(
     principal.require(Scope::InvoicesWrite)?;
     state
         .store
-        .delete_invoice(&principal.account_id, &invoice_id, state.clock.now())
+        .delete_invoice(
+            &principal.account_id,
+            &invoice_id,
+            state.clock.now(),
+            &state,
+        )
         .await
         .or_not_found("customer invoice", &invoice_id)?;
     tracing::info!(account_id = %principal.account_id, invoice_id = %invoice_id, "customer invoice deleted");

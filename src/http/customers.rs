@@ -184,7 +184,7 @@ pub async fn create_customer(
     let id = ids::new_id(prefix::CUSTOMER);
     let customer = state
         .store
-        .create_customer(&principal.account_id, &id, &new, state.clock.now())
+        .create_customer(&principal.account_id, &id, &new, state.clock.now(), &state)
         .await?;
     tracing::info!(account_id = %principal.account_id, customer_id = %customer.id, "customer created");
     Ok((
@@ -227,7 +227,12 @@ pub async fn delete_customer(
     principal.require(Scope::CustomersWrite)?;
     state
         .store
-        .delete_customer(&principal.account_id, &customer_id, state.clock.now())
+        .delete_customer(
+            &principal.account_id,
+            &customer_id,
+            state.clock.now(),
+            &state,
+        )
         .await
         .or_not_found("customer", &customer_id)?;
     tracing::info!(account_id = %principal.account_id, customer_id = %customer_id, "customer deleted");

@@ -5,6 +5,7 @@ pub mod customer_groups;
 pub mod customer_invoices;
 pub mod customers;
 pub mod error;
+mod events;
 pub mod json;
 pub mod openapi;
 pub mod pagination;

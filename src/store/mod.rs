@@ -12,6 +12,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 
 use crate::domain::customer::{CustomerPatch, NewCustomer};
+use crate::domain::events::EventType;
 use crate::domain::input::FieldErrors;
 use crate::domain::invoice::ManualLine;
 use crate::domain::money::Money;
@@ -113,8 +114,8 @@ pub struct PageQuery {
 }
 
 /// Everything the server stores; each backend implements every part.
-pub trait Store: AccountStore + CustomerStore + GroupStore + InvoiceStore {}
-impl<T: AccountStore + CustomerStore + GroupStore + InvoiceStore> Store for T {}
+pub trait Store: AccountStore + CustomerStore + GroupStore + InvoiceStore + OutboxStore {}
+impl<T: AccountStore + CustomerStore + GroupStore + InvoiceStore + OutboxStore> Store for T {}
 
 /// Schema, deployment settings, accounts and API keys.
 #[async_trait]
@@ -149,6 +150,7 @@ pub trait CustomerStore: Send + Sync + 'static {
         id: &str,
         new: &NewCustomer,
         at: Timestamp,
+        events: &dyn EventRenderer,
     ) -> StoreResult<Customer>;
     async fn update_customer(
         &self,
@@ -161,6 +163,7 @@ pub trait CustomerStore: Send + Sync + 'static {
         account_id: &str,
         customer_id: &str,
         at: Timestamp,
+        events: &dyn EventRenderer,
     ) -> StoreResult<()>;
 }
 
@@ -246,7 +249,51 @@ pub struct CustomerInvoice {
     /// The secret in the invoice's public payment link.
     pub payment_token: String,
     pub send_notification: bool,
+    /// The customer's e-mail about this invoice: `None` when none was asked for.
+    pub notification: Option<NotificationStatus>,
     pub created_at: Timestamp,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotificationStatus {
+    Queued,
+    Sent,
+    Failed,
+}
+
+impl NotificationStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NotificationStatus::Queued => "queued",
+            NotificationStatus::Sent => "sent",
+            NotificationStatus::Failed => "failed",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<NotificationStatus> {
+        match text {
+            "queued" => Some(NotificationStatus::Queued),
+            "sent" => Some(NotificationStatus::Sent),
+            "failed" => Some(NotificationStatus::Failed),
+            _ => None,
+        }
+    }
+}
+
+/// An event to record with a change: its type and the exact JSON body webhooks receive.
+#[derive(Debug, Clone)]
+pub struct NewEvent {
+    pub id: String,
+    pub event_type: EventType,
+    pub body: String,
+    pub created_at: Timestamp,
+}
+
+/// Renders the events of the objects a store method changes, inside its transaction, so
+/// that an event carries the object exactly as the API shows it after the change.
+pub trait EventRenderer: Send + Sync {
+    fn customer_event(&self, event_type: EventType, customer: &Customer) -> NewEvent;
+    fn invoice_event(&self, event_type: EventType, invoice: &CustomerInvoice) -> NewEvent;
 }
 
 /// A validated invoice ready to insert, with everything derived already computed.
@@ -277,6 +324,7 @@ pub trait InvoiceStore: Send + Sync + 'static {
         &self,
         account_id: &str,
         new: &NewInvoiceRecord,
+        events: &dyn EventRenderer,
     ) -> StoreResult<CustomerInvoice>;
     async fn list_invoices(
         &self,
@@ -292,17 +340,132 @@ pub trait InvoiceStore: Send + Sync + 'static {
         account_id: &str,
         invoice_id: &str,
         paid_at: Timestamp,
+        events: &dyn EventRenderer,
     ) -> StoreResult<CustomerInvoice>;
     async fn delete_invoice(
         &self,
         account_id: &str,
         invoice_id: &str,
         at: Timestamp,
+        events: &dyn EventRenderer,
     ) -> StoreResult<()>;
     /// The stored PDF of a live invoice of the account.
     async fn get_invoice_pdf(&self, account_id: &str, invoice_id: &str) -> StoreResult<Vec<u8>>;
     /// Invoices counted against the limit in `month` (`YYYY-MM`).
     async fn invoices_counted(&self, account_id: &str, month: &str) -> StoreResult<i64>;
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Webhook {
+    pub id: String,
+    pub event_type: EventType,
+    pub url: String,
+    pub secret: String,
+    pub created_at: Timestamp,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Channel {
+    Webhook,
+    Email,
+}
+
+/// An outbox row claimed by a worker for one attempt.
+#[derive(Debug, Clone)]
+pub struct ClaimedDelivery {
+    pub event_id: String,
+    /// The webhook ID, or `email`.
+    pub target: String,
+    pub account_id: String,
+    pub channel: Channel,
+    pub invoice_id: Option<String>,
+    /// Including this one.
+    pub attempts: i64,
+    pub body: String,
+    /// Webhooks: the URL and the signing secret; `None` when the webhook was deleted.
+    pub webhook: Option<(String, String)>,
+}
+
+/// What became of one attempt.
+#[derive(Debug, Clone)]
+pub enum DeliveryOutcome {
+    Delivered {
+        status_code: Option<u16>,
+    },
+    /// Try again at `next_attempt_at`.
+    Retry {
+        next_attempt_at: Timestamp,
+        status_code: Option<u16>,
+        error: String,
+    },
+    /// Given up: out of attempts, or it can never succeed.
+    Failed {
+        status_code: Option<u16>,
+        error: String,
+    },
+}
+
+/// One delivery as operators and the deliveries API see it.
+#[derive(Debug, Clone)]
+pub struct DeliveryRecord {
+    pub event_id: String,
+    pub event_type: String,
+    pub target: String,
+    pub account_id: String,
+    pub status: String,
+    pub attempts: i64,
+    pub last_status_code: Option<i64>,
+    pub last_error: Option<String>,
+    /// When a pending delivery is tried next.
+    pub next_attempt_at: Option<Timestamp>,
+    pub created_at: Timestamp,
+    pub delivered_at: Option<Timestamp>,
+}
+
+/// Webhook subscriptions and the delivery outbox.
+#[async_trait]
+pub trait OutboxStore: Send + Sync + 'static {
+    async fn create_webhook(&self, account_id: &str, webhook: &Webhook) -> StoreResult<Webhook>;
+    async fn list_webhooks(&self, account_id: &str, page: PageQuery) -> StoreResult<Vec<Webhook>>;
+    async fn get_webhook(&self, account_id: &str, webhook_id: &str) -> StoreResult<Webhook>;
+    /// Deletes the subscription; its pending deliveries are not sent any more.
+    async fn delete_webhook(
+        &self,
+        account_id: &str,
+        webhook_id: &str,
+        at: Timestamp,
+    ) -> StoreResult<()>;
+    /// The deliveries to one webhook of the account, newest first.
+    async fn list_webhook_deliveries(
+        &self,
+        account_id: &str,
+        webhook_id: &str,
+        page: PageQuery,
+    ) -> StoreResult<Vec<DeliveryRecord>>;
+
+    /// Claims up to `limit` due deliveries for `lease`: another worker (or this one after a
+    /// crash) takes them again only once the lease has run out, hence at-least-once.
+    async fn claim_deliveries(
+        &self,
+        now: Timestamp,
+        lease: jiff::SignedDuration,
+        limit: i64,
+    ) -> StoreResult<Vec<ClaimedDelivery>>;
+    /// Records the outcome of an attempt (and, for e-mail, the invoice's notification state).
+    async fn finish_delivery(
+        &self,
+        delivery: &ClaimedDelivery,
+        outcome: &DeliveryOutcome,
+        at: Timestamp,
+    ) -> StoreResult<()>;
+    /// Every account's deliveries with `status` (or all), newest first: for operators.
+    async fn list_outbox(
+        &self,
+        status: Option<&str>,
+        limit: i64,
+    ) -> StoreResult<Vec<DeliveryRecord>>;
+    /// Makes failed deliveries (of one event, or all) due again; returns how many.
+    async fn retry_failed(&self, event_id: Option<&str>, now: Timestamp) -> StoreResult<u64>;
 }
 
 /// Microseconds since the epoch: the storage form of every timestamp.

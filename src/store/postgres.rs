@@ -38,4 +38,5 @@ impl PgStore {
     }
 }
 
-super::sql::impl_store!(PgStore, sqlx::Postgres, MIGRATOR);
+// Several instances claim from one outbox: each skips rows another is claiming.
+super::sql::impl_store!(PgStore, sqlx::Postgres, MIGRATOR, "FOR UPDATE SKIP LOCKED");

@@ -124,6 +124,7 @@ pub(crate) struct InvoiceRow {
     paid_at: Option<i64>,
     payment_token: String,
     send_notification: bool,
+    notification_status: Option<String>,
     created_at: i64,
 }
 
@@ -153,6 +154,10 @@ impl InvoiceRow {
             paid_at: self.paid_at.map(from_micros),
             payment_token: self.payment_token,
             send_notification: self.send_notification,
+            notification: self
+                .notification_status
+                .as_deref()
+                .and_then(super::NotificationStatus::parse),
             created_at: from_micros(self.created_at),
         })
     }
@@ -167,5 +172,66 @@ pub(crate) fn group(row: (String, String, i64)) -> super::CustomerGroup {
         id: row.0,
         name: row.1,
         created_at: from_micros(row.2),
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct WebhookRow {
+    id: String,
+    #[sqlx(rename = "type")]
+    event_type: String,
+    url: String,
+    secret: String,
+    created_at: i64,
+}
+
+impl WebhookRow {
+    pub(crate) fn into_webhook(self) -> StoreResult<super::Webhook> {
+        let event_type =
+            crate::domain::events::EventType::parse(&self.event_type).ok_or_else(|| {
+                StoreError::Database(sqlx::Error::Decode(
+                    format!("stored event type {} is unknown", self.event_type).into(),
+                ))
+            })?;
+        Ok(super::Webhook {
+            id: self.id,
+            event_type,
+            url: self.url,
+            secret: self.secret,
+            created_at: from_micros(self.created_at),
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct DeliveryRow {
+    event_id: String,
+    event_type: String,
+    target: String,
+    account_id: String,
+    status: String,
+    attempts: i64,
+    last_status_code: Option<i64>,
+    last_error: Option<String>,
+    next_attempt_at: i64,
+    created_at: i64,
+    delivered_at: Option<i64>,
+}
+
+impl From<DeliveryRow> for super::DeliveryRecord {
+    fn from(r: DeliveryRow) -> super::DeliveryRecord {
+        super::DeliveryRecord {
+            next_attempt_at: (r.status == "pending").then(|| from_micros(r.next_attempt_at)),
+            event_id: r.event_id,
+            event_type: r.event_type,
+            target: r.target,
+            account_id: r.account_id,
+            status: r.status,
+            attempts: r.attempts,
+            last_status_code: r.last_status_code,
+            last_error: r.last_error,
+            created_at: from_micros(r.created_at),
+            delivered_at: r.delivered_at.map(from_micros),
+        }
     }
 }

@@ -49,4 +49,5 @@ impl SqliteStore {
     }
 }
 
-super::sql::impl_store!(SqliteStore, sqlx::Sqlite, MIGRATOR);
+// One writer: a claim cannot race another, so no row locks are needed.
+super::sql::impl_store!(SqliteStore, sqlx::Sqlite, MIGRATOR, "");

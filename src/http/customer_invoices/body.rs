@@ -36,6 +36,10 @@ pub struct CustomerInvoiceBody {
     #[schema(example = "2024-04-29T21:00:00+02:00")]
     pub created_at: String,
     pub links: InvoiceLinks,
+    /// Our addition: the customer's e-mail about this invoice: `queued`, `sent` or `failed`;
+    /// null when `sendNotification` was not asked for. Never `sent` unless it was.
+    #[schema(example = "sent")]
+    pub notification_status: Option<&'static str>,
     /// Our addition, manual invoices only: the sum of the lines excluding VAT.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(example = "12.95")]
@@ -117,6 +121,7 @@ impl CustomerInvoiceBody {
             paid_at: invoice.paid_at.map(|at| state.atom(at)),
             created_at: state.atom(invoice.created_at),
             links,
+            notification_status: invoice.notification.map(|n| n.as_str()),
             id: invoice.id,
             customer_id: invoice.customer_id,
             invoice_number: invoice.invoice_number,

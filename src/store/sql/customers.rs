@@ -59,6 +59,7 @@ macro_rules! customers_impl {
                 id: &str,
                 new: &$crate::domain::customer::NewCustomer,
                 at: jiff::Timestamp,
+                events: &dyn $crate::store::EventRenderer,
             ) -> $crate::store::StoreResult<$crate::store::Customer> {
                 let mut tx = self.write.begin().await?;
                 sqlx::query::<$db>(
@@ -79,6 +80,8 @@ macro_rules! customers_impl {
                 .execute(&mut *tx)
                 .await?;
                 let customer = Self::fetch_customer(&mut *tx, account_id, id).await?;
+                let kind = $crate::domain::events::EventType::CustomerCreated;
+                Self::record_event(&mut tx, account_id, kind, None, || events.customer_event(kind, &customer)).await?;
                 tx.commit().await?;
                 Ok(customer)
             }
@@ -123,16 +126,22 @@ macro_rules! customers_impl {
                 account_id: &str,
                 customer_id: &str,
                 at: jiff::Timestamp,
+                events: &dyn $crate::store::EventRenderer,
             ) -> $crate::store::StoreResult<()> {
-                let result = sqlx::query::<$db>(
+                let mut tx = self.write.begin().await?;
+                let customer = Self::fetch_customer(&mut *tx, account_id, customer_id).await?;
+                sqlx::query::<$db>(
                     "UPDATE customers SET deleted_at = $1 WHERE account_id = $2 AND id = $3 AND deleted_at IS NULL",
                 )
                 .bind($crate::store::to_micros(at))
                 .bind(account_id)
                 .bind(customer_id)
-                .execute(&self.write)
+                .execute(&mut *tx)
                 .await?;
-                $crate::store::sql::one_changed(result.rows_affected())
+                let kind = $crate::domain::events::EventType::CustomerDeleted;
+                Self::record_event(&mut tx, account_id, kind, None, || events.customer_event(kind, &customer)).await?;
+                tx.commit().await?;
+                Ok(())
             }
         }
     };

@@ -30,6 +30,7 @@ macro_rules! invoices_impl {
                 &self,
                 account_id: &str,
                 new: &$crate::store::NewInvoiceRecord,
+                events: &dyn $crate::store::EventRenderer,
             ) -> $crate::store::StoreResult<$crate::store::CustomerInvoice> {
                 use $crate::store::rows::TAKEN;
                 let invoice = &new.invoice;
@@ -95,8 +96,9 @@ macro_rules! invoices_impl {
                 };
                 sqlx::query::<$db>(
                     "INSERT INTO customer_invoices (id, account_id, customer_id, invoice_number, issued_at, due_at,
-                        currency, amount_cents, lines, has_pdf, paid_at, payment_token, send_notification, created_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+                        currency, amount_cents, lines, has_pdf, paid_at, payment_token, send_notification,
+                        notification_status, created_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
                 )
                 .bind(&invoice.id)
                 .bind(account_id)
@@ -111,6 +113,7 @@ macro_rules! invoices_impl {
                 .bind(invoice.paid_at.map($crate::store::to_micros))
                 .bind(&invoice.payment_token)
                 .bind(invoice.send_notification)
+                .bind(invoice.send_notification.then_some("queued"))
                 .bind($crate::store::to_micros(invoice.created_at))
                 .execute(&mut *tx)
                 .await
@@ -122,11 +125,18 @@ macro_rules! invoices_impl {
                         .execute(&mut *tx)
                         .await?;
                 }
-                tx.commit().await?;
-                Ok($crate::store::CustomerInvoice {
+                let created = $crate::store::CustomerInvoice {
                     has_pdf: new.pdf.is_some(),
+                    notification: invoice
+                        .send_notification
+                        .then_some($crate::store::NotificationStatus::Queued),
                     ..invoice.clone()
-                })
+                };
+                let kind = $crate::domain::events::EventType::InvoiceCreated;
+                let email = created.send_notification.then_some(created.id.as_str());
+                Self::record_event(&mut tx, account_id, kind, email, || events.invoice_event(kind, &created)).await?;
+                tx.commit().await?;
+                Ok(created)
             }
 
             async fn list_invoices(
@@ -192,6 +202,7 @@ macro_rules! invoices_impl {
                 account_id: &str,
                 invoice_id: &str,
                 paid_at: jiff::Timestamp,
+                events: &dyn $crate::store::EventRenderer,
             ) -> $crate::store::StoreResult<$crate::store::CustomerInvoice> {
                 let mut tx = self.write.begin().await?;
                 let result = sqlx::query::<$db>(
@@ -210,6 +221,8 @@ macro_rules! invoices_impl {
                         "This invoice is already marked paid; it keeps its first payment date.",
                     ));
                 }
+                let kind = $crate::domain::events::EventType::InvoicePaid;
+                Self::record_event(&mut tx, account_id, kind, None, || events.invoice_event(kind, &invoice)).await?;
                 tx.commit().await?;
                 Ok(invoice)
             }
@@ -219,17 +232,23 @@ macro_rules! invoices_impl {
                 account_id: &str,
                 invoice_id: &str,
                 at: jiff::Timestamp,
+                events: &dyn $crate::store::EventRenderer,
             ) -> $crate::store::StoreResult<()> {
-                let result = sqlx::query::<$db>(
+                let mut tx = self.write.begin().await?;
+                let invoice = Self::fetch_invoice(&mut *tx, account_id, invoice_id).await?;
+                sqlx::query::<$db>(
                     "UPDATE customer_invoices SET deleted_at = $1
                      WHERE account_id = $2 AND id = $3 AND deleted_at IS NULL",
                 )
                 .bind($crate::store::to_micros(at))
                 .bind(account_id)
                 .bind(invoice_id)
-                .execute(&self.write)
+                .execute(&mut *tx)
                 .await?;
-                $crate::store::sql::one_changed(result.rows_affected())
+                let kind = $crate::domain::events::EventType::InvoiceDeleted;
+                Self::record_event(&mut tx, account_id, kind, None, || events.invoice_event(kind, &invoice)).await?;
+                tx.commit().await?;
+                Ok(())
             }
 
             async fn get_invoice_pdf(

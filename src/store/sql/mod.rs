@@ -11,17 +11,21 @@ mod accounts;
 mod customers;
 mod groups;
 mod invoices;
+mod outbox;
 
 pub(crate) use accounts::accounts_impl;
 pub(crate) use customers::customers_impl;
 pub(crate) use groups::groups_impl;
 pub(crate) use invoices::invoices_impl;
+pub(crate) use outbox::outbox_impl;
 
 use super::StoreError;
 
-/// Implements every store trait for `$store` on database `$db`, migrating with `$migrator`.
+/// Implements every store trait for `$store` on database `$db`, migrating with `$migrator`;
+/// `$skip_locked` is what the backend appends to the outbox claim's row selection.
 macro_rules! impl_store {
-    ($store:ty, $db:ty, $migrator:path) => {
+    ($store:ty, $db:ty, $migrator:path, $skip_locked:literal) => {
+        $crate::store::sql::outbox_impl!($store, $db, $skip_locked);
         $crate::store::sql::accounts_impl!($store, $db, $migrator);
         $crate::store::sql::customers_impl!($store, $db);
         $crate::store::sql::groups_impl!($store, $db);
@@ -62,7 +66,11 @@ pub(crate) const CUSTOMER_SELECT: &str =
 
 pub(crate) const INVOICE_COLUMNS: &str =
     "id, customer_id, invoice_number, issued_at, due_at, currency,
-    amount_cents, lines, has_pdf, paid_at, payment_token, send_notification, created_at";
+    amount_cents, lines, has_pdf, paid_at, payment_token, send_notification, notification_status, created_at";
 
 pub(crate) const ACCOUNT_COLUMNS: &str =
     "id, name, monthly_invoice_limit, payment_term_days, created_at";
+
+pub(crate) const DELIVERY_SELECT: &str = "SELECT d.event_id, e.type AS event_type, d.target, d.account_id, d.status,
+        d.attempts, d.last_status_code, d.last_error, d.next_attempt_at, d.created_at, d.delivered_at
+    FROM deliveries d JOIN events e ON e.id = d.event_id";
