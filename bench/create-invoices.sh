@@ -62,11 +62,15 @@ if [[ "${#missing[@]}" -gt 0 ]]; then
   fi
 fi
 
+load_at_start="$(cut -d' ' -f1-3 /proc/loadavg)"
 echo "==> building (cargo build --release; may wait for the cargo build lock)"
 cargo build --release
 cargo build --release --example sqlite_limit
 portaal="${repo}/target/release/portaal"
 sqlite_limit="${repo}/target/release/examples/sqlite_limit"
+
+# The figures mean little if something else (a build, tests) shares the CPUs.
+load_before_load="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 # --- a fresh server -------------------------------------------------------------------------
 work="$(mktemp -d "${TMPDIR:-/tmp}/portaal-bench.XXXXXX")"
@@ -228,6 +232,7 @@ fi
 echo "invoice requests sent to portaal: ${invoices_made}"
 echo
 echo "machine: $(nproc) CPUs, $(grep -m1 '^model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), kernel $(uname -r)"
+echo "load average (1, 5, 15 min): ${load_at_start} at the start, ${load_before_load} after the build, $(cut -d' ' -f1-3 /proc/loadavg) at the end"
 echo "temporary folder's filesystem: $(df -PT "${TMPDIR:-/tmp}" | awk 'NR == 2 { print $2 " on " $1 }')"
 echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo "command: ${command_line}"

@@ -37,6 +37,29 @@ pub enum Command {
     /// Manage API keys.
     #[command(subcommand, name = "api-keys")]
     ApiKeys(ApiKeysCommand),
+    /// Inspect and retry webhook and e-mail deliveries.
+    #[command(subcommand)]
+    Outbox(OutboxCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OutboxCommand {
+    /// List deliveries, newest first.
+    List {
+        /// Only deliveries in this state.
+        #[arg(long, value_parser = ["pending", "delivered", "failed"])]
+        status: Option<String>,
+        #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(i64).range(1..=10_000))]
+        limit: i64,
+        /// One JSON object per line.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Make failed deliveries due again (all, or those of one event).
+    Retry {
+        #[arg(long)]
+        event: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -64,6 +87,9 @@ pub enum AccountsCommand {
         /// Days between issue date and due date (default 14).
         #[arg(long, value_parser = clap::value_parser!(u16).range(0..=365))]
         payment_term_days: Option<u16>,
+        /// Language of e-mails to customers.
+        #[arg(long, value_parser = ["nl", "en"])]
+        locale: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -155,12 +181,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     name,
                     monthly_invoice_limit,
                     payment_term_days,
+                    locale,
                     json,
                 } => {
                     let patch = AccountPatch {
                         name,
                         monthly_invoice_limit: monthly_invoice_limit.map(|l| l.0),
                         payment_term_days: payment_term_days.map(i64::from),
+                        locale,
                     };
                     let account = admin::update_account(store.as_ref(), &id, patch)
                         .await
@@ -169,6 +197,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 }
             }
             Ok(())
+        }
+        Command::Outbox(command) => {
+            let store = startup::open_store(&url).await?;
+            outbox_command(store.as_ref(), clock.as_ref(), command).await
         }
         Command::ApiKeys(command) => {
             let store = startup::open_store(&url).await?;
@@ -207,6 +239,55 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
+async fn outbox_command(
+    store: &dyn crate::store::Store,
+    clock: &dyn Clock,
+    command: OutboxCommand,
+) -> anyhow::Result<()> {
+    match command {
+        OutboxCommand::List {
+            status,
+            limit,
+            json,
+        } => {
+            let rows = store.list_outbox(status.as_deref(), limit).await?;
+            if !json {
+                println!(
+                    "{:<20} {:<24} {:<20} {:<9} {:>3} {:>4}  error",
+                    "event", "type", "target", "status", "try", "code"
+                );
+            }
+            for d in rows {
+                if json {
+                    let line = serde_json::json!({
+                        "eventId": d.event_id, "type": d.event_type, "target": d.target, "accountId": d.account_id,
+                        "status": d.status, "attempts": d.attempts, "lastStatusCode": d.last_status_code,
+                        "lastError": d.last_error, "nextAttemptAt": d.next_attempt_at.map(|t| t.to_string()),
+                        "createdAt": d.created_at.to_string(),
+                    });
+                    println!("{line}");
+                } else {
+                    println!(
+                        "{:<20} {:<24} {:<20} {:<9} {:>3} {:>4}  {}",
+                        d.event_id,
+                        d.event_type,
+                        d.target,
+                        d.status,
+                        d.attempts,
+                        d.last_status_code.map_or("-".to_owned(), |c| c.to_string()),
+                        d.last_error.unwrap_or_default()
+                    );
+                }
+            }
+        }
+        OutboxCommand::Retry { event } => {
+            let n = store.retry_failed(event.as_deref(), clock.now()).await?;
+            println!("{n} failed deliveries are due again.");
+        }
+    }
+    Ok(())
+}
+
 fn print_account(account: &crate::store::Account, json: bool) {
     if json {
         let body = serde_json::json!({
@@ -214,6 +295,7 @@ fn print_account(account: &crate::store::Account, json: bool) {
             "name": account.name,
             "monthlyInvoiceLimit": account.monthly_invoice_limit,
             "paymentTermDays": account.payment_term_days,
+            "locale": account.locale,
         });
         println!("{body}");
     } else {

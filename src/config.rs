@@ -45,6 +45,22 @@ pub struct ServeArgs {
     /// Requests per minute per API key, unless the key has its own limit.
     #[arg(long, env = "PORTAAL_RATE_LIMIT", default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..))]
     pub rate_limit: u32,
+    /// Allow webhook URLs that resolve to loopback, private or link-local addresses (for
+    /// tests and closed networks); by default such URLs are refused.
+    #[arg(long, env = "PORTAAL_ALLOW_PRIVATE_WEBHOOKS")]
+    pub allow_private_webhooks: bool,
+    /// SMTP server for e-mail, e.g. `smtp://user:pass@mail.example.nl:587?tls=required` or
+    /// `smtps://mail.example.nl`; without it, e-mails are written as `.eml` files to
+    /// `<data-dir>/mail`.
+    #[arg(long, env = "PORTAAL_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// Sender of e-mails.
+    #[arg(
+        long,
+        env = "PORTAAL_MAIL_FROM",
+        default_value = "portaal <noreply@localhost>"
+    )]
+    pub mail_from: String,
 }
 
 /// Everything the server needs, validated.
@@ -57,6 +73,12 @@ pub struct Config {
     pub public_url: Option<String>,
     pub time_zone: TimeZone,
     pub rate_limit_per_minute: u32,
+    pub allow_private_webhooks: bool,
+    pub smtp_url: Option<String>,
+    pub mail_from: String,
+    /// Run the outbox worker inside the server (always, except in tests that drain the
+    /// outbox themselves).
+    pub outbox_worker: bool,
 }
 
 impl Config {
@@ -81,6 +103,10 @@ impl Config {
             public_url,
             time_zone,
             rate_limit_per_minute: serve.rate_limit,
+            allow_private_webhooks: serve.allow_private_webhooks,
+            smtp_url: serve.smtp_url.clone(),
+            mail_from: serve.mail_from.clone(),
+            outbox_worker: true,
         })
     }
 }
@@ -94,6 +120,9 @@ impl fmt::Debug for Config {
             .field("public_url", &self.public_url)
             .field("time_zone", &self.time_zone.iana_name())
             .field("rate_limit_per_minute", &self.rate_limit_per_minute)
+            .field("allow_private_webhooks", &self.allow_private_webhooks)
+            .field("smtp_url", &self.smtp_url.as_deref().map(redact_url))
+            .field("mail_from", &self.mail_from)
             .finish()
     }
 }

@@ -5,6 +5,7 @@
 //! - [`startup`]: builds the application from its [`config`] and runs it.
 //! - [`http`]: routes, authentication, errors, pagination, one module per API area.
 //! - [`admin`]: operator actions shared by the CLI and the tests (accounts, keys).
+//! - [`outbox`]: delivering webhooks and e-mails, at least once.
 //! - [`domain`]: pure rules: ids, money, VAT, dates, validated inputs.
 //! - [`store`]: persistence behind the `Store` trait; SQLite is embedded.
 //! - [`clock`]: the source of "now", injectable for tests.
@@ -15,5 +16,6 @@ pub mod clock;
 pub mod config;
 pub mod domain;
 pub mod http;
+pub mod outbox;
 pub mod startup;
 pub mod store;

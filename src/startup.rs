@@ -12,6 +12,7 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::http::signed_links::LinkSigner;
 use crate::http::{self, AppState};
+use crate::outbox::{Mailer, Outbox};
 
 /// The settings key of the secret that signs download links; shared by every instance.
 const LINK_SECRET: &str = "link_signing_secret";
@@ -66,6 +67,8 @@ async fn migrate(store: &dyn Store) -> anyhow::Result<()> {
 pub struct Application {
     listener: TcpListener,
     state: AppState,
+    outbox: Arc<Outbox>,
+    outbox_worker: bool,
 }
 
 impl Application {
@@ -96,8 +99,21 @@ impl Application {
             signer: LinkSigner::new(secret.as_bytes()),
             rate_limit_per_minute: config.rate_limit_per_minute,
             rate_limiter: Default::default(),
+            allow_private_webhooks: config.allow_private_webhooks,
         };
-        Ok(Application { listener, state })
+        let mailer = Mailer::new(
+            &config.mail_from,
+            config.smtp_url.as_deref(),
+            config.data_dir.join("mail"),
+        )
+        .context("setting up e-mail")?;
+        let outbox = Outbox::new(state.store.clone(), state.clock.clone(), mailer);
+        Ok(Application {
+            listener,
+            state,
+            outbox,
+            outbox_worker: config.outbox_worker,
+        })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -110,16 +126,31 @@ impl Application {
         &self.state.api_base
     }
 
-    /// Serves until `shutdown` completes, then lets requests in flight finish.
+    /// The outbox, for tests that drain it themselves.
+    pub fn outbox(&self) -> Arc<Outbox> {
+        Arc::clone(&self.outbox)
+    }
+
+    /// Serves (and runs the outbox worker) until `shutdown` completes, then lets requests
+    /// in flight and deliveries under way finish.
     pub async fn run_until_stopped(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let worker = self
+            .outbox_worker
+            .then(|| tokio::spawn(Arc::clone(&self.outbox).run(stopped)));
         let app = http::router(self.state);
-        axum::serve(self.listener, app)
+        let served = axum::serve(self.listener, app)
             .with_graceful_shutdown(shutdown)
             .await
-            .context("serving HTTP")
+            .context("serving HTTP");
+        let _ = stop.send(true);
+        if let Some(worker) = worker {
+            let _ = worker.await;
+        }
+        served
     }
 }
 

@@ -12,6 +12,7 @@ pub mod pagination;
 pub mod path;
 pub mod rate_limit;
 pub mod signed_links;
+pub mod webhooks;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -48,6 +49,9 @@ pub struct AppState {
     pub signer: signed_links::LinkSigner,
     pub rate_limit_per_minute: u32,
     pub rate_limiter: Arc<rate_limit::RateLimiter>,
+    /// Lets webhook URLs resolve to loopback, private and link-local addresses (tests and
+    /// closed networks); off by default, so a key cannot aim deliveries at internal hosts.
+    pub allow_private_webhooks: bool,
 }
 
 impl AppState {
@@ -65,6 +69,7 @@ pub fn router(state: AppState) -> Router {
         .merge(customers::router())
         .merge(customer_groups::router())
         .merge(customer_invoices::router())
+        .merge(webhooks::router())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(

@@ -4,7 +4,7 @@ use axum::Json;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{customer_groups, customer_invoices, customers, error, pagination};
+use super::{customer_groups, customer_invoices, customers, error, pagination, webhooks};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -36,12 +36,18 @@ use super::{customer_groups, customer_invoices, customers, error, pagination};
         customer_invoices::mark_customer_invoice_paid,
         customer_invoices::delete_customer_invoice,
         customer_invoices::get_customer_invoice_pdf,
+        webhooks::list_webhooks,
+        webhooks::get_webhook,
+        webhooks::create_webhook,
+        webhooks::delete_webhook,
+        webhooks::list_webhook_deliveries,
     ),
     components(schemas(error::ErrorBody, pagination::Paginated<customers::CustomerBody>)),
     tags(
         (name = "Customers API"),
         (name = "Customer Groups API"),
         (name = "Customer Invoices API"),
+        (name = "Webhooks API"),
     )
 )]
 pub struct ApiDoc;

@@ -42,6 +42,8 @@ pub struct Account {
     pub name: String,
     pub monthly_invoice_limit: Option<i64>,
     pub payment_term_days: i64,
+    /// The language of e-mails to customers: `nl` or `en`.
+    pub locale: String,
     pub created_at: Timestamp,
 }
 
@@ -59,6 +61,8 @@ pub struct AccountPatch {
     pub name: Option<String>,
     pub monthly_invoice_limit: Option<Option<i64>>,
     pub payment_term_days: Option<i64>,
+    /// `nl` or `en`.
+    pub locale: Option<String>,
 }
 
 #[derive(Debug, Clone)]

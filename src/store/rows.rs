@@ -16,6 +16,7 @@ pub(crate) struct AccountRow {
     name: String,
     monthly_invoice_limit: Option<i64>,
     payment_term_days: i64,
+    locale: String,
     created_at: i64,
 }
 
@@ -26,6 +27,7 @@ impl From<AccountRow> for Account {
             name: r.name,
             monthly_invoice_limit: r.monthly_invoice_limit,
             payment_term_days: r.payment_term_days,
+            locale: r.locale,
             created_at: from_micros(r.created_at),
         }
     }

@@ -22,6 +22,7 @@ pub struct TestApp {
     pub account_id: String,
     /// A key of `account_id` with every scope.
     pub token: String,
+    pub outbox: Arc<portaal::outbox::Outbox>,
     _data: tempfile::TempDir,
     _stop: oneshot::Sender<()>,
     /// Dropped after the server: removes the test's PostgreSQL database, if any.
@@ -31,6 +32,12 @@ pub struct TestApp {
 pub struct Options {
     pub rate_limit: u32,
     pub now: Timestamp,
+    /// Webhook URLs on loopback/private addresses; on, since tests receive on 127.0.0.1.
+    pub allow_private_webhooks: bool,
+    /// Run the outbox worker in the background; off by default, so tests drain it.
+    pub outbox_worker: bool,
+    /// E-mail through this SMTP server instead of `.eml` files.
+    pub smtp_url: Option<String>,
 }
 
 impl Default for Options {
@@ -38,6 +45,9 @@ impl Default for Options {
         Options {
             rate_limit: 100_000,
             now: "2025-04-14T10:00:00Z".parse().unwrap(),
+            allow_private_webhooks: true,
+            outbox_worker: false,
+            smtp_url: None,
         }
     }
 }
@@ -61,6 +71,10 @@ impl TestApp {
             public_url: None,
             time_zone: jiff::tz::TimeZone::get("Europe/Amsterdam").unwrap(),
             rate_limit_per_minute: options.rate_limit,
+            allow_private_webhooks: options.allow_private_webhooks,
+            smtp_url: options.smtp_url.clone(),
+            mail_from: "Test BV <facturen@test.example>".to_owned(),
+            outbox_worker: options.outbox_worker,
         };
         let store = startup::open_store(&config.database_url)
             .await
@@ -70,6 +84,7 @@ impl TestApp {
             .await
             .expect("app");
         let api = app.api_base().to_owned();
+        let outbox = app.outbox();
         let (stop, stopped) = oneshot::channel::<()>();
         tokio::spawn(app.run_until_stopped(async {
             let _ = stopped.await;
@@ -87,6 +102,7 @@ impl TestApp {
             clock,
             account_id: account.id,
             token: key.token,
+            outbox,
             _data: data,
             _stop: stop,
             _database: database,
@@ -156,6 +172,28 @@ impl TestApp {
         let (status, body) = send(self.post("/customers", &customer_body(company))).await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
         body
+    }
+
+    /// Delivers everything that is due now, as the background worker would.
+    pub async fn drain_outbox(&self) -> usize {
+        let mut total = 0;
+        loop {
+            let n = self.outbox.run_once().await.expect("outbox batch");
+            if n == 0 {
+                return total;
+            }
+            total += n;
+        }
+    }
+
+    /// Where `.eml` files go when no SMTP server is configured.
+    pub fn mail_dir(&self) -> std::path::PathBuf {
+        self._data.path().join("mail")
+    }
+
+    pub fn clock_now_timestamp(&self) -> Timestamp {
+        use portaal::clock::Clock;
+        self.clock.now()
     }
 
     pub fn clock_now_seconds(&self) -> i64 {

@@ -12,4 +12,6 @@ mod hostile_input;
 mod invoice_uploads;
 mod multi_instance;
 mod openapi;
+mod outbox;
 mod pagination;
+mod webhooks;

@@ -71,13 +71,15 @@ macro_rules! accounts_impl {
                     "UPDATE accounts SET
                         name = COALESCE($1, name),
                         monthly_invoice_limit = CASE WHEN $2 THEN $3 ELSE monthly_invoice_limit END,
-                        payment_term_days = COALESCE($4, payment_term_days)
-                     WHERE id = $5",
+                        payment_term_days = COALESCE($4, payment_term_days),
+                        locale = COALESCE($5, locale)
+                     WHERE id = $6",
                 )
                 .bind(patch.name)
                 .bind(patch.monthly_invoice_limit.is_some())
                 .bind(patch.monthly_invoice_limit.flatten())
                 .bind(patch.payment_term_days)
+                .bind(patch.locale)
                 .bind(account_id)
                 .execute(&self.write)
                 .await?;

@@ -69,7 +69,7 @@ pub(crate) const INVOICE_COLUMNS: &str =
     amount_cents, lines, has_pdf, paid_at, payment_token, send_notification, notification_status, created_at";
 
 pub(crate) const ACCOUNT_COLUMNS: &str =
-    "id, name, monthly_invoice_limit, payment_term_days, created_at";
+    "id, name, monthly_invoice_limit, payment_term_days, locale, created_at";
 
 pub(crate) const DELIVERY_SELECT: &str = "SELECT d.event_id, e.type AS event_type, d.target, d.account_id, d.status,
         d.attempts, d.last_status_code, d.last_error, d.next_attempt_at, d.created_at, d.delivered_at

@@ -1,0 +1,239 @@
+//! The invoice notification e-mail: subject, plain text and HTML, in Dutch or English,
+//! built from the invoice exactly as the API showed it when it was created.
+
+use serde_json::Value;
+
+/// What the e-mail says, taken from the invoice body of the `invoice-created` event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvoiceNotice {
+    pub seller: String,
+    pub invoice_number: String,
+    /// `"1234.56"` as the API shows amounts.
+    pub amount: String,
+    /// `YYYY-MM-DD`.
+    pub due_at: Option<String>,
+    pub payment_link: String,
+}
+
+impl InvoiceNotice {
+    /// Reads the notice from an event body `{"data": <CustomerInvoice>}`.
+    pub fn from_event(seller: &str, event: &Value) -> Option<InvoiceNotice> {
+        let data = &event["data"];
+        Some(InvoiceNotice {
+            seller: seller.to_owned(),
+            invoice_number: data["invoiceNumber"].as_str()?.to_owned(),
+            amount: data["amount"].as_str()?.to_owned(),
+            due_at: data["dueAt"].as_str().map(str::to_owned),
+            payment_link: data["links"]["onlinePaymentLink"]["href"]
+                .as_str()?
+                .to_owned(),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Language {
+    Dutch,
+    English,
+}
+
+impl Language {
+    /// The account's `locale` setting; anything but `en` is Dutch.
+    pub fn from_locale(locale: &str) -> Language {
+        if locale.eq_ignore_ascii_case("en") {
+            Language::English
+        } else {
+            Language::Dutch
+        }
+    }
+}
+
+/// The rendered e-mail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+pub fn render(notice: &InvoiceNotice, language: Language) -> Rendered {
+    let amount = format_euros(&notice.amount, language);
+    let due = notice.due_at.as_deref().map(|d| format_date(d, language));
+    let (subject, greeting, intro, amount_label, due_label, pay_line, closing) = match language {
+        Language::Dutch => (
+            format!("Factuur {} van {}", notice.invoice_number, notice.seller),
+            "Beste klant,",
+            format!(
+                "{} heeft factuur {} voor u klaargezet.",
+                notice.seller, notice.invoice_number
+            ),
+            "Bedrag",
+            "Te betalen vóór",
+            "Bekijk en betaal de factuur online:",
+            "Met vriendelijke groet,",
+        ),
+        Language::English => (
+            format!("Invoice {} from {}", notice.invoice_number, notice.seller),
+            "Dear customer,",
+            format!(
+                "{} has sent you invoice {}.",
+                notice.seller, notice.invoice_number
+            ),
+            "Amount",
+            "Due date",
+            "View and pay the invoice online:",
+            "Kind regards,",
+        ),
+    };
+    let mut text = format!("{greeting}\n\n{intro}\n\n{amount_label}: {amount}\n");
+    if let Some(due) = &due {
+        text.push_str(&format!("{due_label}: {due}\n"));
+    }
+    text.push_str(&format!(
+        "\n{pay_line}\n{}\n\n{closing}\n{}\n",
+        notice.payment_link, notice.seller
+    ));
+
+    let e = escape;
+    let mut html = format!(
+        "<!DOCTYPE html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>{subject}</title></head>\n<body>\n<p>{greeting}</p>\n<p>{intro}</p>\n<table>\n<tr><th align=\"left\">{amount_label}</th><td>{amount}</td></tr>\n",
+        lang = if language == Language::Dutch {
+            "nl"
+        } else {
+            "en"
+        },
+        subject = e(&subject),
+        greeting = e(greeting),
+        intro = e(&intro),
+        amount_label = e(amount_label),
+        amount = e(&amount),
+    );
+    if let Some(due) = &due {
+        html.push_str(&format!(
+            "<tr><th align=\"left\">{}</th><td>{}</td></tr>\n",
+            e(due_label),
+            e(due)
+        ));
+    }
+    html.push_str(&format!(
+        "</table>\n<p>{}<br><a href=\"{link}\">{link}</a></p>\n<p>{}<br>{}</p>\n</body></html>\n",
+        e(pay_line),
+        e(closing),
+        e(&notice.seller),
+        link = e(&notice.payment_link),
+    ));
+    Rendered {
+        subject,
+        text,
+        html,
+    }
+}
+
+/// `"1234.56"` → `€ 1.234,56` (Dutch) or `€1,234.56` (English).
+pub fn format_euros(amount: &str, language: Language) -> String {
+    let (negative, digits) = match amount.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, amount),
+    };
+    let (whole, cents) = digits.split_once('.').unwrap_or((digits, "00"));
+    let (group, decimal) = match language {
+        Language::Dutch => ('.', ','),
+        Language::English => (',', '.'),
+    };
+    let mut grouped = String::new();
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push(group);
+        }
+        grouped.push(c);
+    }
+    let sign = if negative { "-" } else { "" };
+    match language {
+        Language::Dutch => format!("€ {sign}{grouped}{decimal}{cents}"),
+        Language::English => format!("{sign}€{grouped}{decimal}{cents}"),
+    }
+}
+
+/// `2025-04-28` → `28-04-2025` (Dutch) or `28 April 2025` (English).
+fn format_date(date: &str, language: Language) -> String {
+    let Ok(parsed) = date.parse::<jiff::civil::Date>() else {
+        return date.to_owned();
+    };
+    match language {
+        Language::Dutch => parsed.strftime("%d-%m-%Y").to_string(),
+        Language::English => parsed.strftime("%-d %B %Y").to_string(),
+    }
+}
+
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn notice() -> InvoiceNotice {
+        InvoiceNotice {
+            seller: "Bakkerij <De Korf> & Zn".into(),
+            invoice_number: "2025-001".into(),
+            amount: "1234.56".into(),
+            due_at: Some("2025-04-28".into()),
+            payment_link: "https://portal.example.nl/public-invoice/inv_a/pay/t".into(),
+        }
+    }
+
+    #[test]
+    fn amounts_follow_each_language() {
+        assert_eq!(format_euros("1234.56", Language::Dutch), "€ 1.234,56");
+        assert_eq!(format_euros("1234.56", Language::English), "€1,234.56");
+        assert_eq!(format_euros("-5.00", Language::Dutch), "€ -5,00");
+        assert_eq!(
+            format_euros("999999999.99", Language::Dutch),
+            "€ 999.999.999,99"
+        );
+        assert_eq!(format_euros("0.05", Language::English), "€0.05");
+    }
+
+    #[test]
+    fn the_dutch_mail_names_seller_number_amount_due_date_and_link() {
+        let mail = render(&notice(), Language::Dutch);
+        assert_eq!(mail.subject, "Factuur 2025-001 van Bakkerij <De Korf> & Zn");
+        for part in [
+            "2025-001",
+            "€ 1.234,56",
+            "28-04-2025",
+            "https://portal.example.nl/public-invoice/inv_a/pay/t",
+        ] {
+            assert!(mail.text.contains(part), "{part} missing in {}", mail.text);
+            assert!(mail.html.contains(part), "{part} missing in {}", mail.html);
+        }
+        assert!(
+            mail.html.contains("Bakkerij &lt;De Korf&gt; &amp; Zn"),
+            "seller is escaped in HTML"
+        );
+        assert!(!mail.html.contains("<De Korf>"));
+    }
+
+    #[test]
+    fn the_english_mail_is_english() {
+        let mail = render(&notice(), Language::English);
+        assert!(mail.subject.starts_with("Invoice 2025-001 from"));
+        assert!(
+            mail.text.contains("€1,234.56") && mail.text.contains("28 April 2025"),
+            "{}",
+            mail.text
+        );
+    }
+}

@@ -1,0 +1,237 @@
+//! The outbox worker: claim due deliveries, send them, record the outcome. Runs in every
+//! server process; leases make several workers (or a restarted one) share the work.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use jiff::{SignedDuration, Timestamp};
+use rand::Rng;
+use tokio::task::JoinSet;
+
+use super::email::{InvoiceNotice, Language, render};
+use super::mailer::Mailer;
+use super::webhook;
+use crate::clock::Clock;
+use crate::store::{Channel, ClaimedDelivery, DeliveryOutcome, Store, StoreError};
+
+/// About three days of attempts: 30 s doubling, so the 14th attempt comes some 68 hours
+/// after the first; after it the delivery is marked failed.
+pub const MAX_ATTEMPTS: i64 = 14;
+const FIRST_RETRY: SignedDuration = SignedDuration::from_secs(30);
+/// How long a claimed delivery is reserved; longer than any one attempt can take.
+const LEASE: SignedDuration = SignedDuration::from_mins(2);
+const BATCH: i64 = 32;
+const IDLE_POLL: Duration = Duration::from_millis(200);
+
+/// The wait after attempt `attempts` (1-based): 30 s × 2^(attempts-1), ±20 % jitter so that
+/// deliveries failing together do not retry together.
+pub fn backoff(attempts: i64, jitter: f64) -> SignedDuration {
+    let doublings = (attempts.max(1) - 1).min(20) as u32;
+    let base = FIRST_RETRY.as_secs_f64() * f64::from(2u32.pow(doublings));
+    SignedDuration::from_secs_f64(base * jitter.clamp(0.8, 1.2))
+}
+
+pub struct Outbox {
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+    mailer: Mailer,
+    http: reqwest::Client,
+}
+
+impl Outbox {
+    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, mailer: Mailer) -> Arc<Outbox> {
+        Arc::new(Outbox {
+            store,
+            clock,
+            mailer,
+            http: webhook::client(),
+        })
+    }
+
+    /// Claims one batch of due deliveries and works through it; returns how many were tried.
+    pub async fn run_once(self: &Arc<Self>) -> Result<usize, StoreError> {
+        let batch = self
+            .store
+            .claim_deliveries(self.clock.now(), LEASE, BATCH)
+            .await?;
+        let count = batch.len();
+        let mut tasks = JoinSet::new();
+        for delivery in batch {
+            let outbox = Arc::clone(self);
+            tasks.spawn(async move {
+                let outcome = outbox.attempt(&delivery).await;
+                match &outcome {
+                    DeliveryOutcome::Delivered { .. } => {
+                        tracing::info!(event_id = %delivery.event_id, target = %delivery.target, "delivered")
+                    }
+                    DeliveryOutcome::Retry { error, .. } => tracing::warn!(
+                        event_id = %delivery.event_id, target = %delivery.target, attempts = delivery.attempts,
+                        error = %error, "delivery failed; will retry"
+                    ),
+                    DeliveryOutcome::Failed { error, .. } => tracing::error!(
+                        event_id = %delivery.event_id, target = %delivery.target, attempts = delivery.attempts,
+                        error = %error, "delivery failed for good"
+                    ),
+                }
+                // If this fails, the lease runs out and the delivery is tried again.
+                if let Err(e) = outbox.store.finish_delivery(&delivery, &outcome, outbox.clock.now()).await {
+                    tracing::error!(error = %e, event_id = %delivery.event_id, "could not record a delivery outcome");
+                }
+            });
+        }
+        while tasks.join_next().await.is_some() {}
+        Ok(count)
+    }
+
+    /// Works until `stop` completes, polling while idle.
+    pub async fn run(self: Arc<Self>, mut stop: tokio::sync::watch::Receiver<bool>) {
+        tracing::info!(mail = self.mailer.describe(), "outbox worker started");
+        loop {
+            if *stop.borrow() {
+                break;
+            }
+            let idle = match self.run_once().await {
+                Ok(0) => true,
+                Ok(_) => false,
+                Err(e) => {
+                    tracing::error!(error = %e, "could not claim deliveries");
+                    true
+                }
+            };
+            if idle {
+                tokio::select! {
+                    _ = tokio::time::sleep(IDLE_POLL) => {}
+                    _ = stop.changed() => {}
+                }
+            }
+        }
+        tracing::info!("outbox worker stopped");
+    }
+
+    async fn attempt(&self, delivery: &ClaimedDelivery) -> DeliveryOutcome {
+        match delivery.channel {
+            Channel::Webhook => self.call_webhook(delivery).await,
+            Channel::Email => self.send_email(delivery).await,
+        }
+    }
+
+    async fn call_webhook(&self, delivery: &ClaimedDelivery) -> DeliveryOutcome {
+        let Some((url, secret)) = &delivery.webhook else {
+            return DeliveryOutcome::Failed {
+                status_code: None,
+                error: "the webhook was deleted".to_owned(),
+            };
+        };
+        let result =
+            webhook::call(&self.http, url, secret, &delivery.event_id, &delivery.body).await;
+        match result.error {
+            None => DeliveryOutcome::Delivered {
+                status_code: result.status,
+            },
+            Some(error) => self.retry_or_fail(delivery, result.status, error),
+        }
+    }
+
+    async fn send_email(&self, delivery: &ClaimedDelivery) -> DeliveryOutcome {
+        let fail = |error: String| DeliveryOutcome::Failed {
+            status_code: None,
+            error,
+        };
+        let event: serde_json::Value = match serde_json::from_str(&delivery.body) {
+            Ok(event) => event,
+            Err(e) => return fail(format!("the stored event is not JSON: {e}")),
+        };
+        let account = match self.store.get_account(&delivery.account_id).await {
+            Ok(account) => account,
+            Err(e) => {
+                return self.retry_or_fail(delivery, None, format!("reading the account: {e}"));
+            }
+        };
+        let Some(notice) = InvoiceNotice::from_event(&account.name, &event) else {
+            return fail("the stored event does not describe an invoice".to_owned());
+        };
+        let customer_id = event["data"]["customerId"].as_str().unwrap_or_default();
+        let customer = match self
+            .store
+            .get_customer(&delivery.account_id, customer_id)
+            .await
+        {
+            Ok(customer) => customer,
+            Err(StoreError::NotFound) => return fail("the customer was deleted".to_owned()),
+            Err(e) => {
+                return self.retry_or_fail(delivery, None, format!("reading the customer: {e}"));
+            }
+        };
+        let invoice_id = delivery.invoice_id.as_deref().unwrap_or_default();
+        let pdf = match self
+            .store
+            .get_invoice_pdf(&delivery.account_id, invoice_id)
+            .await
+        {
+            Ok(bytes) => Some((format!("{}.pdf", file_name(&notice.invoice_number)), bytes)),
+            Err(StoreError::NotFound) => None,
+            Err(e) => return self.retry_or_fail(delivery, None, format!("reading the PDF: {e}")),
+        };
+        let mail = render(&notice, Language::from_locale(&account.locale));
+        match self.mailer.send(&customer.primary_email, &mail, pdf).await {
+            Ok(()) => DeliveryOutcome::Delivered { status_code: None },
+            Err(e) if e.permanent => fail(e.message),
+            Err(e) => self.retry_or_fail(delivery, None, e.message),
+        }
+    }
+
+    fn retry_or_fail(
+        &self,
+        delivery: &ClaimedDelivery,
+        status_code: Option<u16>,
+        error: String,
+    ) -> DeliveryOutcome {
+        if delivery.attempts >= MAX_ATTEMPTS {
+            return DeliveryOutcome::Failed {
+                status_code,
+                error: format!("{error} (gave up after {} attempts)", delivery.attempts),
+            };
+        }
+        let jitter = rand::rng().random_range(0.8..=1.2);
+        let now: Timestamp = self.clock.now();
+        DeliveryOutcome::Retry {
+            next_attempt_at: now
+                .saturating_add(backoff(delivery.attempts, jitter))
+                .unwrap_or(now),
+            status_code,
+            error,
+        }
+    }
+}
+
+/// An invoice number as a file name: letters, digits, `-` and `_` only.
+fn file_name(invoice_number: &str) -> String {
+    let safe: String = invoice_number
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("factuur-{safe}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_from_thirty_seconds_and_adds_up_to_about_three_days() {
+        assert_eq!(backoff(1, 1.0), SignedDuration::from_secs(30));
+        assert_eq!(backoff(2, 1.0), SignedDuration::from_secs(60));
+        assert_eq!(backoff(3, 0.8), SignedDuration::from_secs(96));
+        let total: f64 = (1..MAX_ATTEMPTS)
+            .map(|a| backoff(a, 1.0).as_secs_f64())
+            .sum();
+        let days = total / 86_400.0;
+        assert!((2.5..3.5).contains(&days), "{days} days");
+    }
+}
