@@ -107,7 +107,12 @@ impl Application {
             config.data_dir.join("mail"),
         )
         .context("setting up e-mail")?;
-        let outbox = Outbox::new(state.store.clone(), state.clock.clone(), mailer);
+        let outbox = Outbox::new(
+            state.store.clone(),
+            state.clock.clone(),
+            mailer,
+            config.allow_private_webhooks,
+        );
         Ok(Application {
             listener,
             state,

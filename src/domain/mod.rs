@@ -7,6 +7,7 @@ pub mod ids;
 pub mod input;
 pub mod invoice;
 pub mod money;
+pub mod net;
 pub mod scopes;
 pub mod time;
 pub mod vat;

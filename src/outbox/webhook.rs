@@ -2,15 +2,30 @@
 //! with the webhook's secret (lowercase hex in `X-Webhook-Signature`), 10 s timeout, no
 //! redirects; any 2xx is success (DECISIONS.md).
 
+use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
+
+use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
+use crate::domain::net::is_public_ip;
+
 pub const TIMEOUT: Duration = Duration::from_secs(10);
 
-pub fn client() -> reqwest::Client {
-    reqwest::Client::builder()
+/// The client for webhook calls. Unless `allow_private`, names resolve only to public
+/// addresses ([`is_public_ip`]) at the moment of connecting, so a name that turned private
+/// after the webhook was created (DNS rebinding) is refused too.
+pub fn client(allow_private: bool) -> reqwest::Client {
+    let builder = reqwest::Client::builder();
+    let builder = if allow_private {
+        builder
+    } else {
+        builder.dns_resolver(Arc::new(PublicOnly))
+    };
+    builder
         .timeout(TIMEOUT)
         .connect_timeout(TIMEOUT)
         .redirect(reqwest::redirect::Policy::none())
@@ -28,6 +43,38 @@ pub fn signature(secret: &str, body: &[u8]) -> String {
         Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes keys of any length");
     mac.update(body);
     hex::encode(mac.finalize().into_bytes())
+}
+
+struct PublicOnly;
+
+impl Resolve for PublicOnly {
+    fn resolve(&self, name: Name) -> Resolving {
+        let host = name.as_str().to_owned();
+        Box::pin(async move {
+            let found: Vec<SocketAddr> =
+                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            if found.is_empty() {
+                return Err(format!("{host} has no address").into());
+            }
+            if !found.iter().all(|a| is_public_ip(a.ip())) {
+                return Err(format!("{host} resolves to a private or local address").into());
+            }
+            let addrs: Addrs = Box::new(found.into_iter());
+            Ok(addrs)
+        })
+    }
+}
+
+/// Whether `url` names an IP address that is not public (names are checked on resolving).
+pub fn names_private_ip(url: &str) -> bool {
+    let Ok(url) = reqwest::Url::parse(url) else {
+        return false;
+    };
+    let host = url.host_str().unwrap_or_default();
+    host.trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse::<std::net::IpAddr>()
+        .is_ok_and(|ip| !is_public_ip(ip))
 }
 
 /// The result of one call: the status code if an answer came, and an error if it failed.

@@ -36,15 +36,24 @@ pub struct Outbox {
     clock: Arc<dyn Clock>,
     mailer: Mailer,
     http: reqwest::Client,
+    allow_private: bool,
 }
 
 impl Outbox {
-    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, mailer: Mailer) -> Arc<Outbox> {
+    /// `allow_private`: webhooks may reach loopback and private addresses (tests, closed
+    /// networks); otherwise calls to such addresses fail for good.
+    pub fn new(
+        store: Arc<dyn Store>,
+        clock: Arc<dyn Clock>,
+        mailer: Mailer,
+        allow_private: bool,
+    ) -> Arc<Outbox> {
         Arc::new(Outbox {
             store,
             clock,
             mailer,
-            http: webhook::client(),
+            http: webhook::client(allow_private),
+            allow_private,
         })
     }
 
@@ -122,6 +131,12 @@ impl Outbox {
                 error: "the webhook was deleted".to_owned(),
             };
         };
+        if !self.allow_private && webhook::names_private_ip(url) {
+            return DeliveryOutcome::Failed {
+                status_code: None,
+                error: "the webhook's address is not public".to_owned(),
+            };
+        }
         let result =
             webhook::call(&self.http, url, secret, &delivery.event_id, &delivery.body).await;
         match result.error {

@@ -533,13 +533,15 @@ fn start_aiosmtpd() -> Option<SmtpServer> {
         .stderr(std::process::Stdio::null())
         .spawn()
         .expect("aiosmtpd starts");
+    // Owned at once, so the process is killed and reaped on every path, panics included.
+    let server = SmtpServer {
+        child,
+        port,
+        maildir,
+    };
     for _ in 0..100 {
         if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return Some(SmtpServer {
-                child,
-                port,
-                maildir,
-            });
+            return Some(server);
         }
         std::thread::sleep(Duration::from_millis(50));
     }
@@ -602,4 +604,55 @@ async fn a_real_smtp_server_receives_the_notification_with_headers_body_and_atta
     )))
     .await;
     assert_eq!(fetched["notificationStatus"], "sent");
+}
+
+#[tokio::test]
+async fn without_the_private_network_setting_nothing_is_sent_to_local_addresses() {
+    let app = TestApp::spawn_with(Options {
+        allow_private_webhooks: false,
+        ..Options::default()
+    })
+    .await;
+    let (receiver, url) = Receiver::start(&[]).await;
+    // As if the address had been public when the webhook was created.
+    for (id, target) in [
+        ("wbh_literalipaddr1", url.clone()),
+        ("wbh_localhostname1", url.replace("127.0.0.1", "localhost")),
+    ] {
+        let webhook = portaal::store::Webhook {
+            id: id.to_owned(),
+            event_type: portaal::domain::events::EventType::CustomerCreated,
+            url: target,
+            secret: "s".repeat(20),
+            created_at: app.clock_now_timestamp(),
+        };
+        app.store
+            .create_webhook(&app.account_id, &webhook)
+            .await
+            .unwrap();
+    }
+    app.create_customer("Klant BV").await;
+    assert_eq!(app.drain_outbox().await, 2);
+    assert!(
+        receiver.calls().is_empty(),
+        "nothing reached the local receiver"
+    );
+    let literal = &deliveries(&app, "wbh_literalipaddr1").await[0];
+    assert_eq!(literal["status"], "failed");
+    assert!(
+        literal["lastError"]
+            .as_str()
+            .unwrap()
+            .contains("not public"),
+        "{literal}"
+    );
+    let named = &deliveries(&app, "wbh_localhostname1").await[0];
+    assert_eq!(named["status"], "pending");
+    assert!(
+        named["lastError"]
+            .as_str()
+            .unwrap()
+            .contains("private or local"),
+        "{named}"
+    );
 }
