@@ -6,6 +6,7 @@ use serde_json::json;
 
 use crate::cli::{json_output, portaal, serve_with};
 use crate::helpers::{PgTestDatabase, customer_body, join_all, send};
+use crate::outbox::Receiver;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_instances_keep_numbers_unique_and_the_limit_exact() {
@@ -39,9 +40,10 @@ async fn two_instances_keep_numbers_unique_and_the_limit_exact() {
     let token = key["token"].as_str().unwrap().to_owned();
 
     // Both start at once on the same database.
+    let serve_args = ["--database-url", url, "--allow-private-webhooks"];
     let (first, second) = std::thread::scope(|s| {
-        let a = s.spawn(|| serve_with(data.path(), &db));
-        let b = s.spawn(|| serve_with(data.path(), &db));
+        let a = s.spawn(|| serve_with(data.path(), &serve_args));
+        let b = s.spawn(|| serve_with(data.path(), &serve_args));
         (a.join().unwrap(), b.join().unwrap())
     });
     let (_server_a, _, api_a) = first;
@@ -58,6 +60,15 @@ async fn two_instances_keep_numbers_unique_and_the_limit_exact() {
     .await;
     assert_eq!(status, StatusCode::CREATED);
     let customer_id = customer["id"].as_str().unwrap().to_owned();
+    let (receiver, hook_url) = Receiver::start(&[]).await;
+    let (status, _) = send(
+        client
+            .post(format!("{api_b}/webhooks"))
+            .bearer_auth(&token)
+            .json(&json!({"url": hook_url, "type": "invoice-created"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
 
     // 30 numbers, each sent to both instances at once: 60 requests for a limit of 20.
     let requests = (0..30).flat_map(|n| [api_a.clone(), api_b.clone()].map(|api| (n, api))).map(|(n, api)| {
@@ -93,6 +104,26 @@ async fn two_instances_keep_numbers_unique_and_the_limit_exact() {
     created.sort();
     created.dedup();
     assert_eq!(created.len(), limit, "no number was created twice");
+
+    // Both workers share the outbox: every created invoice's event arrives (at least once).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let mut arrived: Vec<String> = receiver
+            .calls()
+            .iter()
+            .map(|c| serde_json::from_slice::<serde_json::Value>(&c.body).unwrap()["data"]["invoiceNumber"].as_str().unwrap().to_owned())
+            .collect();
+        arrived.sort();
+        arrived.dedup();
+        if arrived == created {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "events missing after 20 s: got {arrived:?}, want {created:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
 
     // Each instance sees everything the other wrote.
     for api in [&api_a, &api_b] {

@@ -18,26 +18,26 @@ use crate::helpers::{Options, TestApp, send};
 
 /// What the receiver does with the next call.
 #[derive(Clone, Copy)]
-enum Answer {
+pub enum Answer {
     Status(u16),
     Hang(Duration),
 }
 
 #[derive(Clone, Debug)]
-struct Call {
-    headers: HeaderMap,
-    body: Bytes,
+pub struct Call {
+    pub headers: HeaderMap,
+    pub body: Bytes,
 }
 
 #[derive(Clone, Default)]
-struct Receiver {
+pub struct Receiver {
     calls: Arc<Mutex<Vec<Call>>>,
     script: Arc<Mutex<VecDeque<Answer>>>,
 }
 
 impl Receiver {
     /// A local HTTP receiver answering 200 unless scripted otherwise.
-    async fn start(script: &[Answer]) -> (Receiver, String) {
+    pub async fn start(script: &[Answer]) -> (Receiver, String) {
         let receiver = Receiver::default();
         receiver
             .script
@@ -53,7 +53,7 @@ impl Receiver {
         (receiver, format!("http://{addr}/hook"))
     }
 
-    fn calls(&self) -> Vec<Call> {
+    pub fn calls(&self) -> Vec<Call> {
         self.calls.lock().unwrap().clone()
     }
 }
