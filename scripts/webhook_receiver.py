@@ -1,0 +1,91 @@
+#!/usr/bin/env python3
+"""A webhook receiver for scripts/crash-test.sh, standard library only.
+
+For every POST /hook it appends one JSON line to --out:
+
+    {"id": <event id>, "type": <event type>, "invoiceId": <data.id>, "signatureOk": <bool>}
+
+where signatureOk says whether X-Webhook-Signature equals the lowercase hex HMAC-SHA256 of
+the raw body keyed with --secret (compared in constant time). It answers 200 so the sender
+marks the delivery delivered; a body that is not an event is recorded (with "error") and
+answered 400, so the sender retries it and the test sees the problem.
+"""
+
+import argparse
+import hashlib
+import hmac
+import json
+import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--out", required=True, help="JSON lines file to append to")
+    parser.add_argument("--secret", required=True, help="the webhook's signing secret")
+    args = parser.parse_args()
+
+    secret = args.secret.encode()
+    # One writer at a time: ThreadingHTTPServer answers calls on concurrent threads, and
+    # every record must be one whole line.
+    lock = threading.Lock()
+    out = open(args.out, "a", encoding="utf-8")
+
+    class Handler(BaseHTTPRequestHandler):
+        # HTTP/1.1 so the sender may keep its connection open between calls.
+        protocol_version = "HTTP/1.1"
+
+        def do_POST(self) -> None:
+            if self.path.split("?", 1)[0] != "/hook":
+                self.answer(404)
+                return
+            length = int(self.headers.get("Content-Length") or 0)
+            raw = self.rfile.read(length)
+            expected = hmac.new(secret, raw, hashlib.sha256).hexdigest()
+            given = self.headers.get("X-Webhook-Signature") or ""
+            record = {
+                "id": None,
+                "type": None,
+                "invoiceId": None,
+                "signatureOk": hmac.compare_digest(expected, given),
+            }
+            status = 200
+            try:
+                body = json.loads(raw)
+                record["id"] = body["id"]
+                record["type"] = body["type"]
+                record["invoiceId"] = (body.get("data") or {}).get("id")
+            except (ValueError, KeyError, TypeError, AttributeError) as e:
+                record["error"] = f"not an event: {e!r}"
+                status = 400
+            with lock:
+                out.write(json.dumps(record) + "\n")
+                # Flushed before answering: whatever was acknowledged is in the file.
+                out.flush()
+            self.answer(status)
+
+        def answer(self, status: int) -> None:
+            self.send_response(status)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, format: str, *args) -> None:
+            pass  # one line per call would bury the test's own output
+
+    server = ThreadingHTTPServer((args.host, args.port), Handler)
+    server.daemon_threads = True
+    print(f"webhook receiver on http://{args.host}:{args.port}/hook", file=sys.stderr, flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+        out.close()
+
+
+if __name__ == "__main__":
+    main()
