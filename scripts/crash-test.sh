@@ -14,6 +14,7 @@ set -euo pipefail
 readonly N=200          # invoices to create in total, before and after the crash
 readonly KILL_AT=100    # SIGKILL the server as soon as this many creates got their 201
 readonly PARALLEL=8     # concurrent create requests
+readonly PACE=0.08      # seconds each of them waits between requests: about 100 creates/s
 readonly WAIT_LIMIT=170 # seconds to wait for deliveries: lease (120 s) + first retry + slack
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -57,11 +58,18 @@ trap 'exit 130' INT TERM
 
 # --- helpers run by python3 (standard library only) ----------------------------------------
 
-# The load generator: COUNT creates with PARALLEL threads; every 201 is appended to OUT as
-# "<invoice id> TAB <invoice number>". With --kill-pid it SIGKILLs the server right after the
-# KILL_AT-th 201, while other requests are still in flight, and sends nothing more.
+# The load generator: COUNT creates with PARALLEL threads, each pausing PACE seconds between
+# requests so that the traffic lasts a few seconds and the outbox worker (which polls every
+# 200 ms) is busy when the server dies. Every 201 is appended to OUT as
+# "<invoice id> TAB <invoice number>".
+# With --kill-pid: once KILL_AT creates are acknowledged, it watches the outbox (read-only)
+# and SIGKILLs the server the moment a delivery is claimed but not yet finished, so that the
+# restart has to recover a lease of the dead process; if none is seen within KILL_WAIT s it
+# kills anyway. Requests in flight then get no answer (not acknowledged, so not counted) and
+# no more are sent.
 cat >"$tmp/client.py" <<'PY'
-import argparse, collections, http.client, json, os, signal, sys, threading, urllib.error, urllib.request
+import argparse, collections, http.client, json, os, signal, sqlite3, sys, threading, time
+import urllib.error, urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 p = argparse.ArgumentParser()
@@ -70,13 +78,17 @@ p.add_argument("--customer", required=True)
 p.add_argument("--prefix", required=True)
 p.add_argument("--count", type=int, required=True)
 p.add_argument("--parallel", type=int, required=True)
+p.add_argument("--pace", type=float, default=0.0)
 p.add_argument("--out", required=True)
 p.add_argument("--kill-pid", type=int)
 p.add_argument("--kill-at", type=int)
+p.add_argument("--kill-wait", type=float, default=1.0)
+p.add_argument("--db")
 a = p.parse_args()
 token = os.environ["PORTAAL_TOKEN"]  # not on the command line, where ps shows it
 
 lock = threading.Lock()
+reached = threading.Event()  # KILL_AT creates acknowledged
 killed = threading.Event()
 acked = 0
 out = open(a.out, "a", encoding="utf-8")
@@ -101,6 +113,8 @@ def create(i):
         if killed.is_set():
             return "no answer: the server was killed"
         return f"unexpected error: {e!r}"
+    finally:
+        time.sleep(a.pace)
     if status != 201:
         return f"HTTP {status}"
     with lock:
@@ -108,16 +122,39 @@ def create(i):
         out.flush()
         acked += 1
         if a.kill_pid and acked == a.kill_at:
-            killed.set()  # first, so every failure seen from now on is put down to the kill
-            os.kill(a.kill_pid, signal.SIGKILL)
+            reached.set()
     return "201"
 
+def killer():
+    reached.wait()
+    db = sqlite3.connect(f"file:{a.db}?mode=ro", uri=True)
+    deadline = time.monotonic() + a.kill_wait
+    leased = 0
+    while not leased and time.monotonic() < deadline:
+        try:
+            leased = db.execute(
+                "SELECT count(*) FROM deliveries WHERE status = 'pending' AND locked_until > ?",
+                (int(time.time() * 1_000_000),)).fetchone()[0]
+        except sqlite3.Error:
+            pass  # the server holds a lock for a moment; look again
+        time.sleep(0.001)
+    killed.set()  # first, so every failure seen from now on is put down to the kill
+    os.kill(a.kill_pid, signal.SIGKILL)
+    with lock:
+        why = (f"{leased} deliveries were claimed and not finished" if leased
+               else f"no delivery was claimed at that moment (watched {a.kill_wait} s)")
+        print(f"  SIGKILL after {acked} acknowledged creates: {why}", flush=True)
+
+if a.kill_pid:
+    watch = threading.Thread(target=killer, daemon=True)
+    watch.start()
 with ThreadPoolExecutor(a.parallel) as pool:
     outcomes = collections.Counter(pool.map(create, range(1, a.count + 1)))
+if a.kill_pid:
+    reached.set()  # fewer than KILL_AT were acknowledged: kill now rather than never
+    watch.join()
 print(f"  {a.prefix}: {a.count} creates: " + ", ".join(f"{n} {o}" for o, n in outcomes.most_common()))
 expected = {"201", "not sent: the server was killed", "no answer: the server was killed"}
-if a.kill_pid and not killed.is_set():
-    sys.exit(f"the server was never killed: only {acked} creates were acknowledged")
 if not set(outcomes) <= expected:
     sys.exit("unexpected answers (see above)")
 PY
@@ -242,14 +279,14 @@ log "customer $customer_id; webhook $(field id) -> 127.0.0.1:$RPORT (receiver do
 
 # --- traffic, SIGKILL halfway, restart, more traffic ------------------------------------------
 
-log "creating up to $N invoices, $PARALLEL at a time; SIGKILL after the ${KILL_AT}th 201"
+log "creating up to $N invoices, $PARALLEL at a time; SIGKILL after ${KILL_AT} 201s, mid-delivery"
 # The group's stderr is dropped only so that bash does not print its "Killed" notice about
 # the server; the client's own messages go to stdout.
 client_rc=0 rc=0
 {
     python3 "$tmp/client.py" --api "$API" --customer "$customer_id" --prefix A --count "$N" \
-        --parallel "$PARALLEL" --out "$tmp/acked.tsv" --kill-pid "$server_pid" --kill-at "$KILL_AT" \
-        2>&1 || client_rc=$?
+        --parallel "$PARALLEL" --pace "$PACE" --out "$tmp/acked.tsv" \
+        --kill-pid "$server_pid" --kill-at "$KILL_AT" --db "$tmp/portaal.db" 2>&1 || client_rc=$?
     wait "$server_pid" || rc=$?
 } 2>/dev/null
 server_pid=''
@@ -277,8 +314,9 @@ if grep -q 'ptl_' "$tmp/server2.out"; then
 fi
 log "restarted portaal on the same data and port (pid $server_pid); the old token still works"
 
+((acked_before < N)) || fail "all $N creates were acknowledged before the kill; raise PACE"
 python3 "$tmp/client.py" --api "$API" --customer "$customer_id" --prefix B \
-    --count "$((N - acked_before))" --parallel "$PARALLEL" --out "$tmp/acked.tsv" ||
+    --count "$((N - acked_before))" --parallel "$PARALLEL" --pace "$PACE" --out "$tmp/acked.tsv" ||
     fail "the creates after the restart"
 acked=$(wc -l <"$tmp/acked.tsv")
 log "acknowledged: $acked ($acked_before before the kill, $((acked - acked_before)) after)"

@@ -21,12 +21,16 @@ use super::json::JsonObject;
 use super::pagination::{ListQuery, Paginated};
 use super::path::PathId;
 use super::signed_links::{LIFETIME, LinkError};
+use crate::domain::events::EventType;
 use crate::domain::ids::{self, prefix};
 use crate::domain::input::{FieldErrors, add_error};
 use crate::domain::invoice::{self, NewManualInvoice};
 use crate::domain::scopes::Scope;
 use crate::domain::time::{month_key, parse_date};
-use crate::store::{CustomerInvoice, InvoiceContent, InvoiceFilter, NewInvoiceRecord};
+use crate::store::{
+    CustomerInvoice, EventRenderer, InvoiceContent, InvoiceFilter, NewInvoiceRecord,
+    NotificationStatus,
+};
 
 /// What a signed PDF link is for; part of what the signature covers.
 const PDF_LINK: &str = "customer-invoice-pdf";
@@ -74,6 +78,11 @@ async fn store_new_invoice(
     let now = state.clock.now();
     invoice.due_at = invoice::due_date(invoice.issued_at, account.payment_term_days);
     invoice.created_at = now;
+    invoice.has_pdf = pdf.is_some();
+    invoice.notification = invoice
+        .send_notification
+        .then_some(NotificationStatus::Queued);
+    let event = state.invoice_event(EventType::InvoiceCreated, &invoice);
     let record = NewInvoiceRecord {
         license_month: month_key(now, &state.time_zone),
         invoice,
@@ -81,7 +90,7 @@ async fn store_new_invoice(
     };
     let created = state
         .store
-        .create_invoice(&principal.account_id, &record, state)
+        .create_invoice(&principal.account_id, record, event)
         .await?;
     tracing::info!(account_id = %principal.account_id, invoice_id = %created.id, "customer invoice created");
     Ok(created)

@@ -324,11 +324,13 @@ pub trait InvoiceStore: Send + Sync + 'static {
     /// In one atomic step: checks that the customer is a live customer of the account and
     /// the number is free (422, both reported), then counts the invoice against the
     /// account's monthly limit (426), then inserts it.
+    /// `new.invoice` is the invoice as it will be stored (`has_pdf`, `notification` set);
+    /// `event` is its `invoice-created` event, recorded only if someone listens.
     async fn create_invoice(
         &self,
         account_id: &str,
-        new: &NewInvoiceRecord,
-        events: &dyn EventRenderer,
+        new: NewInvoiceRecord,
+        event: NewEvent,
     ) -> StoreResult<CustomerInvoice>;
     async fn list_invoices(
         &self,

@@ -36,6 +36,20 @@ impl PgStore {
     pub async fn close(&self) {
         self.write.close().await;
     }
+
+    /// One transaction per invoice: PostgreSQL commits concurrent transactions side by side
+    /// (and groups their WAL flushes itself).
+    async fn insert_invoice(
+        &self,
+        account_id: &str,
+        new: super::NewInvoiceRecord,
+        event: super::NewEvent,
+    ) -> StoreResult<super::CustomerInvoice> {
+        let mut tx = self.write.begin().await?;
+        let created = Self::create_invoice_steps(&mut tx, account_id, &new, event).await?;
+        tx.commit().await?;
+        Ok(created)
+    }
 }
 
 // Several instances claim from one outbox: each skips rows another is claiming.

@@ -747,3 +747,67 @@ async fn a_manual_invoice_has_no_pdf_yet_and_says_so() {
     assert_error(status, &err, 404);
     assert!(err["message"].as_str().unwrap().contains("no PDF"), "{err}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn in_a_burst_of_concurrent_creates_each_failure_stays_with_its_own_request() {
+    let (app, customer_id) = setup().await;
+    let (status, _) = create(
+        &app,
+        &invoice(&customer_id, "TAKEN", one_line(json!("1.00"), json!(21))),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    // Good, duplicate-number and unknown-customer creates, interleaved, all at once: on
+    // SQLite many of them share one commit.
+    let requests = (0..60).map(|i| {
+        let body = match i % 3 {
+            0 => invoice(
+                &customer_id,
+                &format!("OK-{i}"),
+                one_line(json!("1.00"), json!(21)),
+            ),
+            1 => invoice(&customer_id, "TAKEN", one_line(json!("1.00"), json!(21))),
+            _ => invoice(
+                "cst_nobodyatall00",
+                &format!("NO-{i}"),
+                one_line(json!("1.00"), json!(21)),
+            ),
+        };
+        send(app.post("/customer-invoices/manual", &body))
+    });
+    let results = join_all(requests).await;
+    for (i, (status, body)) in results.iter().enumerate() {
+        match i % 3 {
+            0 => assert_eq!(*status, StatusCode::CREATED, "{body}"),
+            1 => assert_invalid_fields(*status, body, &["invoiceNumber"]),
+            _ => assert_invalid_fields(*status, body, &["customerId"]),
+        }
+    }
+    let (_, page) = send(app.get("/customer-invoices?per_page=100")).await;
+    let mut numbers: Vec<&str> = page["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["invoiceNumber"].as_str().unwrap())
+        .collect();
+    numbers.sort();
+    let mut want: Vec<String> = (0..60)
+        .filter(|i| i % 3 == 0)
+        .map(|i| format!("OK-{i}"))
+        .collect();
+    want.push("TAKEN".to_owned());
+    want.sort();
+    assert_eq!(numbers, want);
+    for (status, body) in results.iter().filter(|(s, _)| *s == StatusCode::CREATED) {
+        let (get_status, fetched) = send(app.get(&format!(
+            "/customer-invoices/{}",
+            body["id"].as_str().unwrap()
+        )))
+        .await;
+        assert_eq!(
+            (get_status, &fetched),
+            (StatusCode::OK, body),
+            "{status}: a 201 is readable at once"
+        );
+    }
+}

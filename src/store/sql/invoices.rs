@@ -22,19 +22,17 @@ macro_rules! invoices_impl {
                     .await?;
                 row.ok_or($crate::store::StoreError::NotFound)?.into_invoice()
             }
-        }
 
-        #[async_trait::async_trait]
-        impl $crate::store::InvoiceStore for $store {
-            async fn create_invoice(
-                &self,
+            /// The statements of one invoice create, inside the caller's transaction (or
+            /// savepoint); any error leaves it for the caller to roll back.
+            async fn create_invoice_steps(
+                tx: &mut <$db as sqlx::Database>::Connection,
                 account_id: &str,
                 new: &$crate::store::NewInvoiceRecord,
-                events: &dyn $crate::store::EventRenderer,
+                event: $crate::store::NewEvent,
             ) -> $crate::store::StoreResult<$crate::store::CustomerInvoice> {
                 use $crate::store::rows::TAKEN;
                 let invoice = &new.invoice;
-                let mut tx = self.write.begin().await?;
 
                 // Counting first takes the lock on this account's counter row for the month,
                 // so concurrent creates of one account run their checks one at a time (on
@@ -125,18 +123,23 @@ macro_rules! invoices_impl {
                         .execute(&mut *tx)
                         .await?;
                 }
-                let created = $crate::store::CustomerInvoice {
-                    has_pdf: new.pdf.is_some(),
-                    notification: invoice
-                        .send_notification
-                        .then_some($crate::store::NotificationStatus::Queued),
-                    ..invoice.clone()
-                };
                 let kind = $crate::domain::events::EventType::InvoiceCreated;
-                let email = created.send_notification.then_some(created.id.as_str());
-                Self::record_event(&mut tx, account_id, kind, email, || events.invoice_event(kind, &created)).await?;
-                tx.commit().await?;
-                Ok(created)
+                let email = invoice.send_notification.then_some(invoice.id.as_str());
+                Self::record_event(&mut *tx, account_id, kind, email, move || event).await?;
+                Ok(invoice.clone())
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl $crate::store::InvoiceStore for $store {
+            async fn create_invoice(
+                &self,
+                account_id: &str,
+                new: $crate::store::NewInvoiceRecord,
+                event: $crate::store::NewEvent,
+            ) -> $crate::store::StoreResult<$crate::store::CustomerInvoice> {
+                // Each backend decides how the steps meet a commit (see `insert_invoice`).
+                self.insert_invoice(account_id, new, event).await
             }
 
             async fn list_invoices(
