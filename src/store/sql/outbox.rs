@@ -20,6 +20,17 @@ macro_rules! outbox_impl {
                 .bind(event_type.as_str())
                 .fetch_one(&mut *tx)
                 .await?;
+                Self::record_known_event(tx, account_id, has_webhooks, email_invoice, render).await
+            }
+
+            /// [`record_event`] when the caller already knows whether webhooks listen.
+            async fn record_known_event(
+                tx: &mut <$db as sqlx::Database>::Connection,
+                account_id: &str,
+                has_webhooks: bool,
+                email_invoice: Option<&str>,
+                render: impl FnOnce() -> $crate::store::NewEvent + Send,
+            ) -> $crate::store::StoreResult<()> {
                 if !has_webhooks && email_invoice.is_none() {
                     return Ok(());
                 }
