@@ -239,9 +239,10 @@ print(*(x.getsockname()[1] for x in s))')
 API="http://127.0.0.1:$PORT/v1"
 
 # start_server NAME: starts portaal on $tmp and waits until it says it listens.
+# NO_COLOR: portaal colours its log even when it goes to a file.
 # --rate-limit: the default of 60 requests a minute per key would refuse most of the creates.
 start_server() {
-    PORTAAL_DATA_DIR="$tmp" PORTAAL_LOG=warn \
+    PORTAAL_DATA_DIR="$tmp" PORTAAL_LOG=warn NO_COLOR=1 \
         "$bin" serve --listen "127.0.0.1:$PORT" --allow-private-webhooks --rate-limit 100000 \
         >"$tmp/$1.out" 2>"$tmp/$1.err" &
     server_pid=$!
@@ -395,7 +396,7 @@ PY
 
 # Errors the server logged (not warnings: the refused webhook calls log one each). Shown, not
 # judged: an outcome the worker could not record is retried after the lease, as designed.
-errors=$(grep -h ' ERROR ' "$tmp"/server*.err || true)
+errors=$(sed 's/\x1b\[[0-9;]*m//g' "$tmp"/server*.err | grep -E '^\S+ +ERROR ' || true)
 if [[ -n $errors ]]; then
     echo "server errors logged:      $(wc -l <<<"$errors"), e.g.:"
     head -n 5 <<<"$errors"

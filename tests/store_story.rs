@@ -1,0 +1,327 @@
+//! One backend-agnostic story through the `Store` traits, told on SQLite and, when
+//! `PORTAAL_TEST_DATABASE_URL` names a PostgreSQL server, on PostgreSQL too: both backends
+//! must behave identically, including the outbox leases the HTTP suite cannot see.
+
+use std::sync::Arc;
+
+use jiff::{SignedDuration, Timestamp};
+use portaal::domain::customer::NewCustomer;
+use portaal::domain::events::EventType;
+use portaal::domain::invoice::ManualLine;
+use portaal::domain::money::Money;
+use portaal::domain::vat::VatRate;
+use portaal::store::{
+    AccountPatch, Customer, CustomerInvoice, DeliveryOutcome, EventRenderer, InvoiceContent,
+    NewAccount, NewEvent, NewInvoiceRecord, PageQuery, Store, StoreError, Webhook,
+};
+
+/// Events with a fixed body: the story checks what the store does with them, not their shape.
+struct Plain;
+
+impl EventRenderer for Plain {
+    fn customer_event(&self, event_type: EventType, customer: &Customer) -> NewEvent {
+        event(event_type, &customer.id)
+    }
+    fn invoice_event(&self, event_type: EventType, invoice: &CustomerInvoice) -> NewEvent {
+        event(event_type, &invoice.id)
+    }
+}
+
+fn event(event_type: EventType, object: &str) -> NewEvent {
+    NewEvent {
+        id: portaal::domain::ids::new_id("evt"),
+        event_type,
+        body: format!(r#"{{"type":"{event_type}","object":"{object}"}}"#),
+        created_at: at("2025-03-01T10:00:00Z"),
+    }
+}
+
+fn at(text: &str) -> Timestamp {
+    text.parse().unwrap()
+}
+
+fn customer() -> NewCustomer {
+    NewCustomer {
+        company_name: "Verhaal BV".into(),
+        address: "Straat 1".into(),
+        zip_code: "1234AB".into(),
+        city: "Utrecht".into(),
+        country_code: "NL".into(),
+        primary_email: "info@verhaal.example".into(),
+        phone: None,
+    }
+}
+
+fn invoice(customer_id: &str, number: &str) -> (NewInvoiceRecord, NewEvent) {
+    let invoice = CustomerInvoice {
+        id: portaal::domain::ids::new_id("inv"),
+        customer_id: customer_id.into(),
+        invoice_number: number.into(),
+        issued_at: "2025-03-01".parse().unwrap(),
+        due_at: "2025-03-15".parse().unwrap(),
+        currency: "EUR".into(),
+        amount: Money::from_cents(1567),
+        content: InvoiceContent::Manual {
+            lines: vec![ManualLine {
+                description: "Werk".into(),
+                amount_excl_vat: Money::from_cents(1295),
+                vat_rate: VatRate::Standard,
+            }],
+        },
+        has_pdf: false,
+        paid_at: None,
+        payment_token: portaal::domain::ids::random_hex(16),
+        send_notification: false,
+        notification: None,
+        created_at: at("2025-03-01T10:00:00Z"),
+    };
+    let event = event(EventType::InvoiceCreated, &invoice.id);
+    let record = NewInvoiceRecord {
+        invoice,
+        license_month: "2025-03".into(),
+        pdf: None,
+    };
+    (record, event)
+}
+
+async fn story(store: Arc<dyn Store>) {
+    let now = at("2025-03-01T10:00:00Z");
+    let account = store
+        .create_account(NewAccount {
+            id: portaal::domain::ids::new_id("acc"),
+            name: "Verhaal".into(),
+            monthly_invoice_limit: Some(2),
+            created_at: now,
+        })
+        .await
+        .unwrap();
+    let other = store
+        .create_account(NewAccount {
+            id: portaal::domain::ids::new_id("acc"),
+            name: "Ander".into(),
+            monthly_invoice_limit: None,
+            created_at: now,
+        })
+        .await
+        .unwrap();
+    let a = &account.id;
+
+    // A webhook listens to new invoices; another account's customer stays invisible.
+    let hook = Webhook {
+        id: portaal::domain::ids::new_id("wbh"),
+        event_type: EventType::InvoiceCreated,
+        url: "http://127.0.0.1:9/hook".into(),
+        secret: "secret".into(),
+        created_at: now,
+    };
+    store.create_webhook(a, &hook).await.unwrap();
+    let c = store
+        .create_customer(a, "cst_storystory0001", &customer(), now, &Plain)
+        .await
+        .unwrap();
+    store
+        .create_customer(&other.id, "cst_storystory0002", &customer(), now, &Plain)
+        .await
+        .unwrap();
+    assert!(matches!(
+        store.get_customer(a, "cst_storystory0002").await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(
+        store
+            .list_customers(
+                a,
+                PageQuery {
+                    offset: 0,
+                    limit: 10
+                }
+            )
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+
+    // Invoices: a number is taken once, the limit of 2 holds, a foreign customer is refused.
+    let (first, e1) = invoice(&c.id, "S-1");
+    store.create_invoice(a, first.clone(), e1).await.unwrap();
+    let (dup, e2) = invoice(&c.id, "S-1");
+    assert!(
+        matches!(store.create_invoice(a, dup, e2).await, Err(StoreError::Invalid(e)) if e.contains_key("invoiceNumber"))
+    );
+    let (foreign, e3) = invoice("cst_storystory0002", "S-2");
+    assert!(
+        matches!(store.create_invoice(a, foreign, e3).await, Err(StoreError::Invalid(e)) if e.contains_key("customerId"))
+    );
+    let (second, e4) = invoice(&c.id, "S-3");
+    store.create_invoice(a, second, e4).await.unwrap();
+    let (third, e5) = invoice(&c.id, "S-4");
+    assert!(matches!(
+        store.create_invoice(a, third, e5).await,
+        Err(StoreError::LimitReached { limit: 2 })
+    ));
+    assert_eq!(
+        store.invoices_counted(a, "2025-03").await.unwrap(),
+        2,
+        "refused creates do not count"
+    );
+
+    let paid = store
+        .mark_invoice_paid(a, &first.invoice.id, now, &Plain)
+        .await
+        .unwrap();
+    assert_eq!(paid.paid_at, Some(now));
+    assert!(matches!(
+        store
+            .mark_invoice_paid(a, &first.invoice.id, now, &Plain)
+            .await,
+        Err(StoreError::Invalid(_))
+    ));
+    assert!(matches!(
+        store
+            .mark_invoice_paid(&other.id, &first.invoice.id, now, &Plain)
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    store
+        .delete_invoice(a, &first.invoice.id, now, &Plain)
+        .await
+        .unwrap();
+    assert!(matches!(
+        store.get_invoice(a, &first.invoice.id).await,
+        Err(StoreError::NotFound)
+    ));
+    store
+        .update_account(
+            a,
+            AccountPatch {
+                monthly_invoice_limit: Some(None),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+
+    // The outbox: two deliveries (S-1, S-3) to claim. A claim holds them for its lease.
+    let lease = SignedDuration::from_mins(2);
+    let claimed = store.claim_deliveries(now, lease, 10).await.unwrap();
+    assert_eq!(claimed.len(), 2);
+    assert!(claimed.iter().all(|d| d.attempts == 1
+        && d.webhook.as_ref().map(|w| w.0.as_str()) == Some("http://127.0.0.1:9/hook")));
+    assert!(
+        store
+            .claim_deliveries(now, lease, 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "leased deliveries are not claimed twice"
+    );
+    // The first is delivered; the worker that held the second "crashes": after the lease it comes back.
+    store
+        .finish_delivery(
+            &claimed[0],
+            &DeliveryOutcome::Delivered {
+                status_code: Some(200),
+            },
+            now,
+        )
+        .await
+        .unwrap();
+    let later = now + SignedDuration::from_mins(3);
+    let again = store.claim_deliveries(later, lease, 10).await.unwrap();
+    assert_eq!(again.len(), 1);
+    assert_eq!(
+        (again[0].event_id.as_str(), again[0].attempts),
+        (claimed[1].event_id.as_str(), 2)
+    );
+    store
+        .finish_delivery(
+            &again[0],
+            &DeliveryOutcome::Failed {
+                status_code: Some(500),
+                error: "gave up".into(),
+            },
+            later,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        store.list_outbox(Some("failed"), 10).await.unwrap().len(),
+        1
+    );
+    assert_eq!(store.retry_failed(None, later).await.unwrap(), 1);
+    assert_eq!(
+        store
+            .claim_deliveries(later, lease, 10)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    let log = store
+        .list_webhook_deliveries(
+            a,
+            &hook.id,
+            PageQuery {
+                offset: 0,
+                limit: 10,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(log.len(), 2);
+    assert!(
+        store
+            .list_webhook_deliveries(
+                &other.id,
+                &hook.id,
+                PageQuery {
+                    offset: 0,
+                    limit: 10
+                }
+            )
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn the_store_story_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let store =
+        portaal::startup::open_store(&format!("sqlite:{}", dir.path().join("story.db").display()))
+            .await
+            .unwrap();
+    story(store).await;
+}
+
+#[tokio::test]
+async fn the_store_story_on_postgresql() {
+    use sqlx::Connection;
+    let Ok(admin_url) = std::env::var("PORTAAL_TEST_DATABASE_URL") else {
+        assert!(
+            std::env::var("PORTAAL_TEST_REQUIRE_POSTGRES").as_deref() != Ok("1"),
+            "PORTAAL_TEST_REQUIRE_POSTGRES=1 but PORTAAL_TEST_DATABASE_URL is not set"
+        );
+        eprintln!("skipped: set PORTAAL_TEST_DATABASE_URL to tell the story on PostgreSQL");
+        return;
+    };
+    let name = format!("portaal_story_{}", portaal::domain::ids::random_hex(6));
+    let mut admin = sqlx::PgConnection::connect(&admin_url).await.unwrap();
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    let base = admin_url
+        .rsplit_once('/')
+        .map_or(admin_url.as_str(), |(b, _)| b);
+    let store = portaal::startup::open_store(&format!("{base}/{name}"))
+        .await
+        .unwrap();
+    story(store).await;
+    sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)"))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+}
