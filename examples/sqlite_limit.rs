@@ -1,8 +1,11 @@
-//! The ceiling for `POST /v1/customer-invoices/manual`: the same SQLite transaction that
-//! `create_invoice` runs (src/store/sql/invoices.rs), issued straight at a database with
-//! the same pragmas as src/store/sqlite.rs (WAL, `synchronous=FULL`, foreign keys on, one
-//! writer connection), with no HTTP, JSON parsing, authentication or account lookup in
-//! front of it. Keep [`create_invoice`] below in step with the store's when that changes.
+//! The ceiling for `POST /v1/customer-invoices/manual` without group commit: the statements
+//! that one invoice create runs in the store (`create_invoice_steps` in
+//! src/store/sql/invoices.rs), each create in its own transaction, issued straight at a
+//! database with the same pragmas as src/store/sqlite.rs (WAL, `synchronous=FULL`, foreign
+//! keys on, one writer connection), with no HTTP, JSON parsing, authentication or account
+//! lookup in front of it. portaal itself runs concurrent creates in savepoints of one shared
+//! transaction (one fsync for the group), so it can go beyond this figure. Keep
+//! [`create_invoice`] below in step with the store's when that changes.
 //!
 //! Only `portaal::startup::open_store` (which applies the migrations) is used from the
 //! crate, so that changes inside portaal rarely break this example's build.
@@ -48,6 +51,11 @@ struct Args {
     /// portaal does, and its rows are labelled `direct-sqlite-normal`.
     #[arg(long, value_enum, default_value = "full")]
     synchronous: Sync,
+    /// Subscribe one `invoice-created` webhook for the account, so that each create also
+    /// writes its event and delivery row (as with `WEBHOOK=hang bench/create-invoices.sh`).
+    /// Nothing sends them here. Rows are labelled as without it.
+    #[arg(long)]
+    webhook: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -62,6 +70,8 @@ struct Setup {
     account_id: String,
     customer_ids: Vec<String>,
     time_zone: TimeZone,
+    /// The account has one `invoice-created` webhook.
+    webhook: bool,
 }
 
 const DESCRIPTIONS: [&str; 5] = [
@@ -141,12 +151,17 @@ async fn main() -> anyhow::Result<()> {
         "expected journal_mode=wal and synchronous={expected}, got {journal} and {synchronous}"
     );
 
-    let setup = Arc::new(seed(pool, args.customers).await?);
+    let setup = Arc::new(seed(pool, args.customers, args.webhook).await?);
     eprintln!(
-        "{label}: database {} (journal_mode={journal}, synchronous={:?}), {} customers",
+        "{label}: database {} (journal_mode={journal}, synchronous={:?}), {} customers, {}",
         db.display(),
         args.synchronous,
-        args.customers
+        args.customers,
+        if args.webhook {
+            "one invoice-created webhook (each create writes an event and a delivery)"
+        } else {
+            "no webhooks"
+        }
     );
 
     let duration = Duration::from_secs(args.duration_secs);
@@ -167,8 +182,9 @@ async fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
-/// One account without a monthly limit (as the benchmark's account) and `customers` customers.
-async fn seed(pool: SqlitePool, customers: usize) -> anyhow::Result<Setup> {
+/// One account without a monthly limit (as the benchmark's account) and `customers` customers;
+/// with `webhook`, one `invoice-created` webhook of that account.
+async fn seed(pool: SqlitePool, customers: usize, webhook: bool) -> anyhow::Result<Setup> {
     let now = Timestamp::now().as_microsecond();
     let account_id = new_id("acc");
     sqlx::query(
@@ -204,12 +220,26 @@ async fn seed(pool: SqlitePool, customers: usize) -> anyhow::Result<Setup> {
         .await?;
         customer_ids.push(id);
     }
+    if webhook {
+        sqlx::query(
+            "INSERT INTO webhooks (id, account_id, type, url, secret, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(new_id("wbh"))
+        .bind(&account_id)
+        .bind("invoice-created")
+        .bind("http://127.0.0.1:9/never-called")
+        .bind("OUJX2prdBbJxR77BZlGz")
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    }
     tx.commit().await?;
     Ok(Setup {
         pool,
         account_id,
         customer_ids,
         time_zone: TimeZone::get("Europe/Amsterdam")?,
+        webhook,
     })
 }
 
@@ -323,9 +353,16 @@ fn random_hex(len: usize) -> String {
         .collect()
 }
 
-/// The statements and binds of the store's `create_invoice` (src/store/sql/invoices.rs), in
-/// its order, for a manual invoice without PDF, e-mail notification or webhooks:
-/// BEGIN; count; customer exists; number taken; account limit; INSERT; webhooks exist; COMMIT.
+/// The statements and binds of one create in the store (`create_invoice_steps` in
+/// src/store/sql/invoices.rs, then `record_known_event` in src/store/sql/outbox.rs), in
+/// their order, for a manual invoice without PDF or e-mail notification, one transaction per
+/// create: BEGIN; count; the one SELECT of every check; INSERT; COMMIT. With `--webhook` (the
+/// account then has one `invoice-created` webhook) `record_known_event` also writes the event
+/// and its delivery row before the COMMIT; without it, it writes nothing.
+///
+/// portaal itself runs these steps in a SAVEPOINT of a transaction that several creates
+/// share (the group commit in src/store/sqlite.rs); here each create has its own transaction
+/// and fsync, which is the ceiling without group commit.
 async fn create_invoice(setup: &Setup, number: &str) -> anyhow::Result<()> {
     let account_id = setup.account_id.as_str();
     let customer_id = {
@@ -340,6 +377,17 @@ async fn create_invoice(setup: &Setup, number: &str) -> anyhow::Result<()> {
     let id = new_id("inv");
     let payment_token = random_hex(16);
     let (lines, amount_cents) = random_lines();
+    // Rendered before the transaction, as portaal renders it before handing the create over.
+    let event = setup.webhook.then(|| {
+        event_body(
+            &id,
+            customer_id,
+            number,
+            amount_cents,
+            &lines,
+            &payment_token,
+        )
+    });
 
     let mut tx = setup.pool.begin().await?;
     let counted: i64 = sqlx::query_scalar::<_, i64>(
@@ -352,31 +400,33 @@ async fn create_invoice(setup: &Setup, number: &str) -> anyhow::Result<()> {
     .bind(&license_month)
     .fetch_one(&mut *tx)
     .await?;
-    let customer_ok: bool = sqlx::query_scalar::<_, bool>(
-        "SELECT EXISTS (SELECT 1 FROM customers WHERE account_id = $1 AND id = $2 AND deleted_at IS NULL)",
-    )
-    .bind(account_id)
-    .bind(customer_id)
-    .fetch_one(&mut *tx)
-    .await?;
+    let (customer_ok, number_taken, limit, has_webhooks): (bool, bool, Option<i64>, bool) =
+        sqlx::query_as(
+            "SELECT
+                            EXISTS (SELECT 1 FROM customers
+                                     WHERE account_id = $1 AND id = $2 AND deleted_at IS NULL),
+                            EXISTS (SELECT 1 FROM customer_invoices WHERE account_id = $1 AND invoice_number = $3),
+                            a.monthly_invoice_limit,
+                            EXISTS (SELECT 1 FROM webhooks
+                                     WHERE account_id = $1 AND type = $4 AND deleted_at IS NULL)
+                         FROM accounts a WHERE a.id = $1",
+        )
+        .bind(account_id)
+        .bind(customer_id)
+        .bind(number)
+        .bind("invoice-created")
+        .fetch_one(&mut *tx)
+        .await?;
     anyhow::ensure!(customer_ok, "customer {customer_id} not found");
-    let number_taken: bool = sqlx::query_scalar::<_, bool>(
-        "SELECT EXISTS (SELECT 1 FROM customer_invoices WHERE account_id = $1 AND invoice_number = $2)",
-    )
-    .bind(account_id)
-    .bind(number)
-    .fetch_one(&mut *tx)
-    .await?;
     anyhow::ensure!(!number_taken, "invoice number {number} taken");
-    let limit: Option<i64> = sqlx::query_scalar::<_, Option<i64>>(
-        "SELECT monthly_invoice_limit FROM accounts WHERE id = $1",
-    )
-    .bind(account_id)
-    .fetch_one(&mut *tx)
-    .await?;
     if let Some(limit) = limit.filter(|&limit| counted > limit) {
         anyhow::bail!("monthly limit {limit} reached");
     }
+    anyhow::ensure!(
+        has_webhooks == setup.webhook,
+        "expected has_webhooks={}, the database says {has_webhooks}",
+        setup.webhook
+    );
     sqlx::query(
         "INSERT INTO customer_invoices (id, account_id, customer_id, invoice_number, issued_at, due_at,
                         currency, amount_cents, lines, has_pdf, paid_at, payment_token, send_notification,
@@ -400,16 +450,100 @@ async fn create_invoice(setup: &Setup, number: &str) -> anyhow::Result<()> {
     .bind(now.as_microsecond())
     .execute(&mut *tx)
     .await?;
-    // record_event (src/store/sql/outbox.rs): without webhooks and without an e-mail to send,
-    // as in the benchmark, this check is all it does.
-    let has_webhooks: bool = sqlx::query_scalar::<_, bool>(
-        "SELECT EXISTS (SELECT 1 FROM webhooks WHERE account_id = $1 AND type = $2 AND deleted_at IS NULL)",
-    )
-    .bind(account_id)
-    .bind("invoice-created")
-    .fetch_one(&mut *tx)
-    .await?;
-    anyhow::ensure!(!has_webhooks, "the benchmark account has no webhooks");
+    // record_known_event: nothing without webhooks (and without an e-mail to send).
+    if let Some((event_id, body)) = &event {
+        let at = now.as_microsecond();
+        sqlx::query(
+            "INSERT INTO events (id, account_id, type, body, created_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(event_id)
+        .bind(account_id)
+        .bind("invoice-created")
+        .bind(body)
+        .bind(at)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO deliveries (event_id, target, account_id, channel, next_attempt_at, created_at)
+                         SELECT $1, w.id, w.account_id, 'webhook', $2, $2 FROM webhooks w
+                          WHERE w.account_id = $3 AND w.type = $4 AND w.deleted_at IS NULL",
+        )
+        .bind(event_id)
+        .bind(at)
+        .bind(account_id)
+        .bind("invoice-created")
+        .execute(&mut *tx)
+        .await?;
+    }
     tx.commit().await?;
     Ok(())
+}
+
+/// An `invoice-created` event of about the size and shape portaal renders (`{"id", "type",
+/// "createdAt", "data"}`, `data` the invoice as the API returns it); its ID and body.
+fn event_body(
+    invoice_id: &str,
+    customer_id: &str,
+    number: &str,
+    amount_cents: i64,
+    lines: &str,
+    payment_token: &str,
+) -> (String, String) {
+    let euros = |cents: i64| format!("{}.{:02}", cents / 100, cents % 100);
+    let stored: Vec<serde_json::Value> = serde_json::from_str(lines).expect("lines are JSON");
+    let mut subtotal = 0;
+    let lines: Vec<serde_json::Value> = stored
+        .iter()
+        .map(|line| {
+            let cents = line["amountCents"].as_i64().unwrap_or(0);
+            let rate = line["vatRate"].as_i64().unwrap_or(0);
+            let vat = (cents * rate + 50) / 100;
+            subtotal += cents;
+            serde_json::json!({
+                "description": line["description"],
+                "amountExclVat": euros(cents),
+                "vatRate": rate,
+                "vatAmount": euros(vat),
+                "amountInclVat": euros(cents + vat),
+            })
+        })
+        .collect();
+    let breakdown: Vec<serde_json::Value> = VAT_RATES
+        .iter()
+        .map(|rate| serde_json::json!({ "vatRate": rate, "taxableAmount": "0.00", "vatAmount": "0.00" }))
+        .collect();
+    let id = new_id("evt");
+    let body = serde_json::json!({
+        "id": id,
+        "type": "invoice-created",
+        "createdAt": "2025-04-14T10:00:00+02:00",
+        "data": {
+            "id": invoice_id,
+            "customerId": customer_id,
+            "invoiceNumber": number,
+            "issuedAt": "2025-04-14",
+            "dueAt": "2025-04-28",
+            "currency": "EUR",
+            "amount": euros(amount_cents),
+            "paidAt": null,
+            "createdAt": "2025-04-14T10:00:00+02:00",
+            "links": {
+                "customer": {
+                    "href": format!("http://127.0.0.1:8080/v1/customers/{customer_id}"),
+                    "type": "application/json",
+                },
+                "onlinePaymentLink": {
+                    "href": format!("http://127.0.0.1:8080/public-invoice/{invoice_id}/pay/{payment_token}"),
+                    "type": "text/html",
+                },
+            },
+            "notificationStatus": null,
+            "subtotalAmount": euros(subtotal),
+            "vatAmount": euros(amount_cents - subtotal),
+            "lines": lines,
+            "vatBreakdown": breakdown,
+        },
+    })
+    .to_string();
+    (id, body)
 }
