@@ -2,9 +2,8 @@
 -- (`create_invoice_steps` in src/store/sql/invoices.rs, then `record_known_event` in
 -- src/store/sql/outbox.rs; `PgStore::insert_invoice` in src/store/postgres.rs gives each
 -- create its own transaction). The same statements in the same order:
---   BEGIN; counter upsert RETURNING; the one SELECT of every check; INSERT; COMMIT
--- and, with -D webhook=1 (the account has one invoice-created webhook), the event and its
--- delivery row before the COMMIT. Keep it in step with the store when that changes.
+--   BEGIN; the one SELECT of every check; INSERT; [event and delivery row, with -D webhook=1
+--   (the account has one invoice-created webhook)]; counter upsert RETURNING; COMMIT. Keep it in step with the store when that changes.
 --
 -- Run by `DB=postgres bench/create-invoices.sh` as
 --   pgbench -n -M prepared -f bench/pg-create-invoice.sql -D account=ACC -D customers=N
@@ -21,10 +20,6 @@
 \set customer random(1, :customers)
 \set cents random(100, 1250000)
 BEGIN;
-INSERT INTO invoice_month_counts (account_id, month, created) VALUES (:account, :month, 1)
-    ON CONFLICT (account_id, month)
-    DO UPDATE SET created = invoice_month_counts.created + 1
-    RETURNING created;
 SELECT
     EXISTS (SELECT 1 FROM customers
              WHERE account_id = :account AND id = 'cst_bench' || lpad(:customer::text, 9, '0')
@@ -60,4 +55,8 @@ INSERT INTO deliveries (event_id, target, account_id, channel, next_attempt_at, 
       FROM webhooks w
      WHERE w.account_id = :account AND w.type = 'invoice-created' AND w.deleted_at IS NULL;
 \endif
+INSERT INTO invoice_month_counts (account_id, month, created) VALUES (:account, :month, 1)
+    ON CONFLICT (account_id, month)
+    DO UPDATE SET created = invoice_month_counts.created + 1
+    RETURNING created;
 COMMIT;

@@ -390,16 +390,6 @@ async fn create_invoice(setup: &Setup, number: &str) -> anyhow::Result<()> {
     });
 
     let mut tx = setup.pool.begin().await?;
-    let counted: i64 = sqlx::query_scalar::<_, i64>(
-        "INSERT INTO invoice_month_counts (account_id, month, created) VALUES ($1, $2, 1)
-                     ON CONFLICT (account_id, month)
-                     DO UPDATE SET created = invoice_month_counts.created + 1
-                     RETURNING created",
-    )
-    .bind(account_id)
-    .bind(&license_month)
-    .fetch_one(&mut *tx)
-    .await?;
     let (customer_ok, number_taken, limit, has_webhooks): (bool, bool, Option<i64>, bool) =
         sqlx::query_as(
             "SELECT
@@ -419,9 +409,6 @@ async fn create_invoice(setup: &Setup, number: &str) -> anyhow::Result<()> {
         .await?;
     anyhow::ensure!(customer_ok, "customer {customer_id} not found");
     anyhow::ensure!(!number_taken, "invoice number {number} taken");
-    if let Some(limit) = limit.filter(|&limit| counted > limit) {
-        anyhow::bail!("monthly limit {limit} reached");
-    }
     anyhow::ensure!(
         has_webhooks == setup.webhook,
         "expected has_webhooks={}, the database says {has_webhooks}",
@@ -474,6 +461,20 @@ async fn create_invoice(setup: &Setup, number: &str) -> anyhow::Result<()> {
         .bind("invoice-created")
         .execute(&mut *tx)
         .await?;
+    }
+    // Counted last, as the store does (the counter row's lock is held until the commit).
+    let counted: i64 = sqlx::query_scalar::<_, i64>(
+        "INSERT INTO invoice_month_counts (account_id, month, created) VALUES ($1, $2, 1)
+                     ON CONFLICT (account_id, month)
+                     DO UPDATE SET created = invoice_month_counts.created + 1
+                     RETURNING created",
+    )
+    .bind(account_id)
+    .bind(&license_month)
+    .fetch_one(&mut *tx)
+    .await?;
+    if let Some(limit) = limit.filter(|&limit| counted > limit) {
+        anyhow::bail!("monthly limit {limit} reached");
     }
     tx.commit().await?;
     Ok(())

@@ -1,5 +1,7 @@
 //! The `portaal` binary: parse the command line, set up logging, hand over to the library.
 
+use std::io::IsTerminal;
+
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
@@ -11,6 +13,7 @@ async fn main() -> std::process::ExitCode {
     let json_logs = std::env::var("PORTAAL_LOG_FORMAT").is_ok_and(|f| f == "json");
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr);
     if json_logs {
         builder.json().init();

@@ -58,12 +58,15 @@ impl Mailer {
         }
     }
 
-    /// Sends `mail` to `to`, with the invoice PDF attached when there is one.
+    /// Sends `mail` to `to`, with the invoice PDF attached when there is one. The
+    /// Message-ID comes from the event, so a copy sent again after a crash carries the same
+    /// one and mail systems that deduplicate on it show it once.
     pub async fn send(
         &self,
         to: &str,
         mail: &Rendered,
         pdf: Option<(String, Vec<u8>)>,
+        event_id: &str,
     ) -> Result<(), SendError> {
         let to: Mailbox = to.parse().map_err(|e| SendError {
             message: format!("the recipient address is not valid: {e}"),
@@ -85,6 +88,7 @@ impl Mailer {
             .from(self.from.clone())
             .to(to)
             .subject(mail.subject.clone())
+            .message_id(Some(format!("<{event_id}@{}>", self.from.email.domain())))
             .multipart(body)
             .map_err(|e| SendError {
                 message: format!("the message could not be built: {e}"),

@@ -18,8 +18,10 @@ use crate::store::{Channel, ClaimedDelivery, DeliveryOutcome, Store, StoreError}
 /// after the first; after it the delivery is marked failed.
 pub const MAX_ATTEMPTS: i64 = 14;
 const FIRST_RETRY: SignedDuration = SignedDuration::from_secs(30);
-/// How long a claimed delivery is reserved; longer than any one attempt can take.
-const LEASE: SignedDuration = SignedDuration::from_mins(2);
+/// How long a claimed delivery is reserved: longer than any one attempt can take (10 s
+/// for a webhook, 30 s for SMTP), short enough that deliveries claimed by a process that
+/// died are soon sent by another.
+const LEASE: SignedDuration = SignedDuration::from_secs(60);
 const BATCH: i64 = 32;
 const IDLE_POLL: Duration = Duration::from_millis(200);
 
@@ -188,7 +190,11 @@ impl Outbox {
             Err(e) => return self.retry_or_fail(delivery, None, format!("reading the PDF: {e}")),
         };
         let mail = render(&notice, Language::from_locale(&account.locale));
-        match self.mailer.send(&customer.primary_email, &mail, pdf).await {
+        match self
+            .mailer
+            .send(&customer.primary_email, &mail, pdf, &delivery.event_id)
+            .await
+        {
             Ok(()) => DeliveryOutcome::Delivered { status_code: None },
             Err(e) if e.permanent => fail(e.message),
             Err(e) => self.retry_or_fail(delivery, None, e.message),

@@ -388,6 +388,10 @@ async fn the_notification_is_written_as_an_eml_file_and_the_invoice_says_sent() 
     assert!(mail.contains("multipart/alternative"), "{mail}");
     let link = inv["links"]["onlinePaymentLink"]["href"].as_str().unwrap();
     assert!(mail.contains(link), "the payment link is in the mail");
+    assert!(
+        mail.contains("Message-ID: <evt_") && mail.contains("@test.example>"),
+        "the Message-ID is the event's, stable across a resend: {mail}"
+    );
     let (_, fetched) = send(app.get(&format!(
         "/customer-invoices/{}",
         inv["id"].as_str().unwrap()

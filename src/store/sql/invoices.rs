@@ -34,21 +34,6 @@ macro_rules! invoices_impl {
                 use $crate::store::rows::TAKEN;
                 let invoice = &new.invoice;
 
-                // Counting first takes the lock on this account's counter row for the month,
-                // so concurrent creates of one account run their checks one at a time (on
-                // PostgreSQL; SQLite has a single writer anyway). Every failure below drops
-                // the transaction, which rolls the count back.
-                let counted: i64 = sqlx::query_scalar::<$db, i64>(
-                    "INSERT INTO invoice_month_counts (account_id, month, created) VALUES ($1, $2, 1)
-                     ON CONFLICT (account_id, month)
-                     DO UPDATE SET created = invoice_month_counts.created + 1
-                     RETURNING created",
-                )
-                .bind(account_id)
-                .bind(&new.license_month)
-                .fetch_one(&mut *tx)
-                .await?;
-
                 // One round trip for every check (each is a hop to the database thread on
                 // SQLite). DECISIONS.md: validation (422) is checked before the limit (426).
                 let (customer_ok, number_taken, limit, has_webhooks): (bool, bool, Option<i64>, bool) =
@@ -82,10 +67,6 @@ macro_rules! invoices_impl {
                 if !errors.is_empty() {
                     return Err($crate::store::StoreError::Invalid(errors));
                 }
-                if let Some(limit) = limit.filter(|&limit| counted > limit) {
-                    return Err($crate::store::StoreError::LimitReached { limit });
-                }
-
                 let lines = match &invoice.content {
                     $crate::store::InvoiceContent::Manual { lines } => Some($crate::store::rows::lines_to_json(lines)),
                     $crate::store::InvoiceContent::Uploaded => None,
@@ -123,6 +104,27 @@ macro_rules! invoices_impl {
                 }
                 let email = invoice.send_notification.then_some(invoice.id.as_str());
                 Self::record_known_event(&mut *tx, account_id, has_webhooks, email, move || event).await?;
+
+                // Counted last: on PostgreSQL the upsert locks the account's counter row until
+                // the commit, so taking it after every other statement keeps the time that
+                // one account's creates wait on each other short. The count it returns
+                // includes every committed create, so the limit holds exactly; a create over
+                // the limit returns an error and its transaction (or savepoint) is rolled
+                // back, taking the invoice and the count with it. A duplicate number has
+                // already failed on the unique index above: 422 comes before 426.
+                let counted: i64 = sqlx::query_scalar::<$db, i64>(
+                    "INSERT INTO invoice_month_counts (account_id, month, created) VALUES ($1, $2, 1)
+                     ON CONFLICT (account_id, month)
+                     DO UPDATE SET created = invoice_month_counts.created + 1
+                     RETURNING created",
+                )
+                .bind(account_id)
+                .bind(&new.license_month)
+                .fetch_one(&mut *tx)
+                .await?;
+                if let Some(limit) = limit.filter(|&limit| counted > limit) {
+                    return Err($crate::store::StoreError::LimitReached { limit });
+                }
                 Ok(invoice.clone())
             }
         }
