@@ -147,6 +147,9 @@ cleanup() {
       || echo "create-invoices.sh: could not drop the database ${pg_db}; drop it by hand" >&2
     pg_db=""
   fi
+  if [[ -n "${KEEP_SERVER_LOG:-}" && -f "${work}/server.log" ]]; then
+    cp -- "${work}/server.log" "${KEEP_SERVER_LOG}"
+  fi
   rm -rf -- "${work}"
 }
 trap cleanup EXIT
@@ -154,7 +157,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 export PORTAAL_DATA_DIR="${work}/data"
-export PORTAAL_LOG=warn
+export PORTAAL_LOG="${PORTAAL_LOG:-warn}"
 # The database is chosen here only (--database-url below), never by the caller's environment.
 unset PORTAAL_DATABASE_URL
 db_args=()

@@ -46,7 +46,7 @@ impl PgStore {
         event: super::NewEvent,
     ) -> StoreResult<super::CustomerInvoice> {
         let mut tx = self.write.begin().await?;
-        let created = Self::create_invoice_steps(&mut tx, account_id, &new, event).await?;
+        let created = Self::create_invoice_steps(&mut tx, account_id, &new, event, false).await?;
         tx.commit().await?;
         Ok(created)
     }

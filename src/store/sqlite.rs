@@ -4,9 +4,10 @@
 //! acknowledged write survives a power cut.
 //!
 //! Invoice creates, the hot path, go through a group commit: a single task takes every
-//! create waiting at that moment, runs each in a savepoint of one transaction (a failing
-//! create rolls back only its own savepoint), commits once, and only then answers them
-//! all. One fsync then carries many invoices, while each keeps its own checks and errors.
+//! create waiting at that moment, runs them one after another in one transaction, commits
+//! once, and only then answers them all. One fsync then carries many invoices, while each
+//! keeps its own checks and errors: a create is refused (422, 426) before it writes
+//! anything, and a group that fails otherwise is retried create by create.
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -102,6 +103,7 @@ async fn group_commit(write: SqlitePool, mut jobs: mpsc::Receiver<InvoiceJob>) {
     let mut group = Vec::with_capacity(MAX_GROUP);
     while jobs.recv_many(&mut group, MAX_GROUP).await > 0 {
         let results = commit_group(&write, &group).await;
+        tracing::debug!(creates = group.len(), "invoice group committed");
         for (job, result) in group.drain(..).zip(results) {
             // The caller may have gone (client hung up); the invoice is stored all the same.
             let _ = job.reply.send(result);
@@ -113,42 +115,63 @@ async fn commit_group(
     write: &SqlitePool,
     group: &[InvoiceJob],
 ) -> Vec<StoreResult<CustomerInvoice>> {
-    let attempt = async {
-        let mut tx = write.begin().await?;
-        let mut results = Vec::with_capacity(group.len());
-        for job in group {
-            sqlx::query("SAVEPOINT invoice").execute(&mut *tx).await?;
-            let result = SqliteStore::create_invoice_steps(
-                &mut tx,
-                &job.account_id,
-                &job.new,
-                job.event.clone(),
-            )
-            .await;
-            if result.is_err() {
-                sqlx::query("ROLLBACK TO invoice").execute(&mut *tx).await?;
-            }
-            sqlx::query("RELEASE invoice").execute(&mut *tx).await?;
-            results.push(result);
-        }
-        tx.commit().await?;
-        Ok::<_, sqlx::Error>(results)
-    };
-    match attempt.await {
+    match commit_together(write, group).await {
         Ok(results) => results,
-        // Nothing of the group was committed: every create in it failed.
         Err(e) => {
-            tracing::error!(error = %e, creates = group.len(), "a group commit of invoices failed");
-            group
-                .iter()
-                .map(|_| {
-                    Err(StoreError::Database(sqlx::Error::Protocol(format!(
-                        "group commit failed: {e}"
-                    ))))
-                })
-                .collect()
+            // Nothing of the group was committed. Try each create alone, so that one that
+            // cannot be stored does not take the others down with it.
+            tracing::warn!(error = %e, creates = group.len(), "a group commit failed; committing one by one");
+            let mut results = Vec::with_capacity(group.len());
+            for job in group {
+                results.push(commit_alone(write, job).await);
+            }
+            results
         }
     }
+}
+
+/// The fast path: one transaction for the whole group. A refusal (422, 426) comes before
+/// any write of its create (`single_writer` steps), so the others go on; any other error
+/// abandons the group.
+async fn commit_together(
+    write: &SqlitePool,
+    group: &[InvoiceJob],
+) -> StoreResult<Vec<StoreResult<CustomerInvoice>>> {
+    let mut tx = write.begin().await?;
+    let mut results = Vec::with_capacity(group.len());
+    for job in group {
+        match SqliteStore::create_invoice_steps(
+            &mut tx,
+            &job.account_id,
+            &job.new,
+            job.event.clone(),
+            true,
+        )
+        .await
+        {
+            Ok(created) => results.push(Ok(created)),
+            Err(refused @ (StoreError::Invalid(_) | StoreError::LimitReached { .. })) => {
+                results.push(Err(refused))
+            }
+            Err(other) => return Err(other),
+        }
+    }
+    tx.commit().await?;
+    Ok(results)
+}
+
+async fn commit_alone(write: &SqlitePool, job: &InvoiceJob) -> StoreResult<CustomerInvoice> {
+    let mut tx = write.begin().await?;
+    let created = SqliteStore::create_invoice_steps(
+        &mut tx,
+        &job.account_id,
+        &job.new,
+        job.event.clone(),
+        true,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(created)
 }
 
 super::sql::impl_store!(SqliteStore, sqlx::Sqlite, MIGRATOR, "");

@@ -23,36 +23,50 @@ macro_rules! invoices_impl {
                 row.ok_or($crate::store::StoreError::NotFound)?.into_invoice()
             }
 
-            /// The statements of one invoice create, inside the caller's transaction (or
-            /// savepoint); any error leaves it for the caller to roll back.
+            /// The statements of one invoice create, inside the caller's transaction.
+            ///
+            /// `single_writer`: no other transaction can write meanwhile (SQLite), so the
+            /// limit is checked from the count read with the other checks, and every refusal
+            /// (422, 426) happens before the first write: the caller may go on with the
+            /// transaction after one. Otherwise (PostgreSQL) the limit is checked on the
+            /// count the upsert returns, after the writes, and any error means roll back.
             async fn create_invoice_steps(
                 tx: &mut <$db as sqlx::Database>::Connection,
                 account_id: &str,
                 new: &$crate::store::NewInvoiceRecord,
                 event: $crate::store::NewEvent,
+                single_writer: bool,
             ) -> $crate::store::StoreResult<$crate::store::CustomerInvoice> {
                 use $crate::store::rows::TAKEN;
                 let invoice = &new.invoice;
 
                 // One round trip for every check (each is a hop to the database thread on
                 // SQLite). DECISIONS.md: validation (422) is checked before the limit (426).
-                let (customer_ok, number_taken, limit, has_webhooks): (bool, bool, Option<i64>, bool) =
-                    sqlx::query_as::<$db, _>(
-                        "SELECT
-                            EXISTS (SELECT 1 FROM customers
-                                     WHERE account_id = $1 AND id = $2 AND deleted_at IS NULL),
-                            EXISTS (SELECT 1 FROM customer_invoices WHERE account_id = $1 AND invoice_number = $3),
-                            a.monthly_invoice_limit,
-                            EXISTS (SELECT 1 FROM webhooks
-                                     WHERE account_id = $1 AND type = $4 AND deleted_at IS NULL)
-                         FROM accounts a WHERE a.id = $1",
-                    )
-                    .bind(account_id)
-                    .bind(&invoice.customer_id)
-                    .bind(&invoice.invoice_number)
-                    .bind($crate::domain::events::EventType::InvoiceCreated.as_str())
-                    .fetch_one(&mut *tx)
-                    .await?;
+                let (customer_ok, number_taken, limit, has_webhooks, counted_before): (
+                    bool,
+                    bool,
+                    Option<i64>,
+                    bool,
+                    i64,
+                ) = sqlx::query_as::<$db, _>(
+                    "SELECT
+                        EXISTS (SELECT 1 FROM customers
+                                 WHERE account_id = $1 AND id = $2 AND deleted_at IS NULL),
+                        EXISTS (SELECT 1 FROM customer_invoices WHERE account_id = $1 AND invoice_number = $3),
+                        a.monthly_invoice_limit,
+                        EXISTS (SELECT 1 FROM webhooks
+                                 WHERE account_id = $1 AND type = $4 AND deleted_at IS NULL),
+                        COALESCE((SELECT created FROM invoice_month_counts
+                                   WHERE account_id = $1 AND month = $5), 0)
+                     FROM accounts a WHERE a.id = $1",
+                )
+                .bind(account_id)
+                .bind(&invoice.customer_id)
+                .bind(&invoice.invoice_number)
+                .bind($crate::domain::events::EventType::InvoiceCreated.as_str())
+                .bind(&new.license_month)
+                .fetch_one(&mut *tx)
+                .await?;
                 let mut errors = $crate::domain::input::FieldErrors::new();
                 if !customer_ok {
                     $crate::domain::input::add_error(
@@ -66,6 +80,9 @@ macro_rules! invoices_impl {
                 }
                 if !errors.is_empty() {
                     return Err($crate::store::StoreError::Invalid(errors));
+                }
+                if single_writer && let Some(limit) = limit.filter(|&limit| counted_before >= limit) {
+                    return Err($crate::store::StoreError::LimitReached { limit });
                 }
                 let lines = match &invoice.content {
                     $crate::store::InvoiceContent::Manual { lines } => Some($crate::store::rows::lines_to_json(lines)),
@@ -122,9 +139,10 @@ macro_rules! invoices_impl {
                 .bind(&new.license_month)
                 .fetch_one(&mut *tx)
                 .await?;
-                if let Some(limit) = limit.filter(|&limit| counted > limit) {
+                if !single_writer && let Some(limit) = limit.filter(|&limit| counted > limit) {
                     return Err($crate::store::StoreError::LimitReached { limit });
                 }
+                debug_assert!(!single_writer || counted == counted_before + 1);
                 Ok(invoice.clone())
             }
         }
