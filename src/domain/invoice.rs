@@ -39,6 +39,23 @@ pub fn totals(lines: &[ManualLine]) -> Totals {
     compute_totals(&inputs)
 }
 
+/// The file name of an invoice's PDF, as downloads and e-mail attachments carry it:
+/// `factuur-<number>.pdf`, with anything but ASCII letters, digits, `-` and `_` replaced,
+/// so that no header or file system sees a quote, slash or control character.
+pub fn pdf_file_name(invoice_number: &str) -> String {
+    let safe: String = invoice_number
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("factuur-{safe}.pdf")
+}
+
 /// `issuedAt` plus the account's payment term (DECISIONS.md).
 pub fn due_date(issued_at: Date, payment_term_days: i64) -> Date {
     issued_at
@@ -380,6 +397,12 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn pdf_file_names_keep_only_safe_characters() {
+        assert_eq!(pdf_file_name("2025-001"), "factuur-2025-001.pdf");
+        assert_eq!(pdf_file_name("a/b\"c\r\nd é"), "factuur-a_b_c__d__.pdf");
     }
 
     #[test]

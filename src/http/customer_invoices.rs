@@ -370,23 +370,13 @@ async fn download_customer_invoice_pdf(
         .get_invoice_pdf(&target.account_id, &target.object_id)
         .await
         .or_not_found("PDF of customer invoice", &target.object_id)?;
-    let filename: String = invoice
-        .invoice_number
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
+    let filename = invoice::pdf_file_name(&invoice.invoice_number);
     Ok((
         [
             (header::CONTENT_TYPE, "application/pdf".to_owned()),
             (
                 header::CONTENT_DISPOSITION,
-                format!("inline; filename=\"invoice-{filename}.pdf\""),
+                format!("inline; filename=\"{filename}\""),
             ),
         ],
         bytes,

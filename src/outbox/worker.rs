@@ -185,7 +185,10 @@ impl Outbox {
             .get_invoice_pdf(&delivery.account_id, invoice_id)
             .await
         {
-            Ok(bytes) => Some((format!("{}.pdf", file_name(&notice.invoice_number)), bytes)),
+            Ok(bytes) => Some((
+                crate::domain::invoice::pdf_file_name(&notice.invoice_number),
+                bytes,
+            )),
             Err(StoreError::NotFound) => None,
             Err(e) => return self.retry_or_fail(delivery, None, format!("reading the PDF: {e}")),
         };
@@ -223,21 +226,6 @@ impl Outbox {
             error,
         }
     }
-}
-
-/// An invoice number as a file name: letters, digits, `-` and `_` only.
-fn file_name(invoice_number: &str) -> String {
-    let safe: String = invoice_number
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    format!("factuur-{safe}")
 }
 
 #[cfg(test)]
