@@ -4,6 +4,8 @@
 mod body;
 pub mod upload;
 
+use std::sync::Arc;
+
 use axum::extract::rejection::PathRejection;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{StatusCode, header};
@@ -21,15 +23,13 @@ use super::json::JsonObject;
 use super::pagination::{ListQuery, Paginated};
 use super::path::PathId;
 use super::signed_links::{LIFETIME, LinkError};
-use crate::domain::events::EventType;
 use crate::domain::ids::{self, prefix};
 use crate::domain::input::{FieldErrors, add_error};
 use crate::domain::invoice::{self, NewManualInvoice};
 use crate::domain::scopes::Scope;
 use crate::domain::time::{month_key, parse_date};
 use crate::store::{
-    CustomerInvoice, EventRenderer, InvoiceContent, InvoiceFilter, NewInvoiceRecord,
-    NotificationStatus,
+    CustomerInvoice, InvoiceContent, InvoiceFilter, NewInvoiceRecord, NotificationStatus,
 };
 
 /// What a signed PDF link is for; part of what the signature covers.
@@ -82,7 +82,6 @@ async fn store_new_invoice(
     invoice.notification = invoice
         .send_notification
         .then_some(NotificationStatus::Queued);
-    let event = state.invoice_event(EventType::InvoiceCreated, &invoice);
     let record = NewInvoiceRecord {
         license_month: month_key(now, &state.time_zone),
         invoice,
@@ -90,7 +89,7 @@ async fn store_new_invoice(
     };
     let created = state
         .store
-        .create_invoice(&principal.account_id, record, event)
+        .create_invoice(&principal.account_id, record, Arc::new(state.clone()))
         .await?;
     tracing::info!(account_id = %principal.account_id, invoice_id = %created.id, "customer invoice created");
     Ok(created)

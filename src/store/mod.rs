@@ -322,15 +322,16 @@ pub struct InvoiceFilter {
 #[async_trait]
 pub trait InvoiceStore: Send + Sync + 'static {
     /// In one atomic step: checks that the customer is a live customer of the account and
-    /// the number is free (422, both reported), then counts the invoice against the
-    /// account's monthly limit (426), then inserts it.
-    /// `new.invoice` is the invoice as it will be stored (`has_pdf`, `notification` set);
-    /// `event` is its `invoice-created` event, recorded only if someone listens.
+    /// the number is free (422, both reported), inserts the invoice, and counts it against
+    /// the account's monthly limit (426). `new.invoice` is the invoice as it will be stored
+    /// (`has_pdf`, `notification` set); its `invoice-created` event is rendered with
+    /// `events` only if someone listens. Owned arguments, since SQLite hands the create to
+    /// its group-commit task.
     async fn create_invoice(
         &self,
         account_id: &str,
         new: NewInvoiceRecord,
-        event: NewEvent,
+        events: std::sync::Arc<dyn EventRenderer>,
     ) -> StoreResult<CustomerInvoice>;
     async fn list_invoices(
         &self,

@@ -33,20 +33,17 @@ impl PgStore {
         })
     }
 
-    pub async fn close(&self) {
-        self.write.close().await;
-    }
-
     /// One transaction per invoice: PostgreSQL commits concurrent transactions side by side
     /// (and groups their WAL flushes itself).
     async fn insert_invoice(
         &self,
         account_id: &str,
         new: super::NewInvoiceRecord,
-        event: super::NewEvent,
+        events: std::sync::Arc<dyn super::EventRenderer>,
     ) -> StoreResult<super::CustomerInvoice> {
         let mut tx = self.write.begin().await?;
-        let created = Self::create_invoice_steps(&mut tx, account_id, &new, event, false).await?;
+        let created =
+            Self::create_invoice_steps(&mut tx, account_id, &new, events.as_ref(), false).await?;
         tx.commit().await?;
         Ok(created)
     }

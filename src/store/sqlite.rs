@@ -17,7 +17,9 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 
 use tokio::sync::{mpsc, oneshot};
 
-use super::{CustomerInvoice, NewEvent, NewInvoiceRecord, StoreError, StoreResult};
+use std::sync::Arc;
+
+use super::{CustomerInvoice, EventRenderer, NewInvoiceRecord, StoreError, StoreResult};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
 
@@ -32,7 +34,7 @@ pub struct SqliteStore {
 struct InvoiceJob {
     account_id: String,
     new: NewInvoiceRecord,
-    event: NewEvent,
+    events: Arc<dyn EventRenderer>,
     reply: oneshot::Sender<StoreResult<CustomerInvoice>>,
 }
 
@@ -73,13 +75,13 @@ impl SqliteStore {
         &self,
         account_id: &str,
         new: NewInvoiceRecord,
-        event: NewEvent,
+        events: Arc<dyn EventRenderer>,
     ) -> StoreResult<CustomerInvoice> {
         let (reply, answer) = oneshot::channel();
         let job = InvoiceJob {
             account_id: account_id.to_owned(),
             new,
-            event,
+            events,
             reply,
         };
         self.invoices.send(job).await.map_err(|_| closed())?;
@@ -144,7 +146,7 @@ async fn commit_together(
             &mut tx,
             &job.account_id,
             &job.new,
-            job.event.clone(),
+            job.events.as_ref(),
             true,
         )
         .await
@@ -166,7 +168,7 @@ async fn commit_alone(write: &SqlitePool, job: &InvoiceJob) -> StoreResult<Custo
         &mut tx,
         &job.account_id,
         &job.new,
-        job.event.clone(),
+        job.events.as_ref(),
         true,
     )
     .await?;

@@ -34,7 +34,7 @@ macro_rules! invoices_impl {
                 tx: &mut <$db as sqlx::Database>::Connection,
                 account_id: &str,
                 new: &$crate::store::NewInvoiceRecord,
-                event: $crate::store::NewEvent,
+                events: &dyn $crate::store::EventRenderer,
                 single_writer: bool,
             ) -> $crate::store::StoreResult<$crate::store::CustomerInvoice> {
                 use $crate::store::rows::TAKEN;
@@ -120,7 +120,11 @@ macro_rules! invoices_impl {
                         .await?;
                 }
                 let email = invoice.send_notification.then_some(invoice.id.as_str());
-                Self::record_known_event(&mut *tx, account_id, has_webhooks, email, move || event).await?;
+                let kind = $crate::domain::events::EventType::InvoiceCreated;
+                Self::record_known_event(&mut *tx, account_id, has_webhooks, email, || {
+                    events.invoice_event(kind, invoice)
+                })
+                .await?;
 
                 // Counted last: on PostgreSQL the upsert locks the account's counter row until
                 // the commit, so taking it after every other statement keeps the time that
@@ -153,10 +157,10 @@ macro_rules! invoices_impl {
                 &self,
                 account_id: &str,
                 new: $crate::store::NewInvoiceRecord,
-                event: $crate::store::NewEvent,
+                events: std::sync::Arc<dyn $crate::store::EventRenderer>,
             ) -> $crate::store::StoreResult<$crate::store::CustomerInvoice> {
                 // Each backend decides how the steps meet a commit (see `insert_invoice`).
-                self.insert_invoice(account_id, new, event).await
+                self.insert_invoice(account_id, new, events).await
             }
 
             async fn list_invoices(
