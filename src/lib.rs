@@ -8,6 +8,7 @@
 //! - [`outbox`]: delivering webhooks and e-mails, at least once.
 //! - [`domain`]: pure rules: ids, money, VAT, dates, validated inputs.
 //! - [`store`]: persistence behind the `Store` trait; SQLite is embedded.
+//! - [`pdf`]: the invoice as an A4 PDF, rendered in process from the domain's totals.
 //! - [`clock`]: the source of "now", injectable for tests.
 
 pub mod admin;
@@ -17,5 +18,6 @@ pub mod config;
 pub mod domain;
 pub mod http;
 pub mod outbox;
+pub mod pdf;
 pub mod startup;
 pub mod store;

@@ -1,0 +1,372 @@
+//! Where everything goes: the letterhead and addresses on page 1, the line table (its
+//! header repeated on every page it runs onto), the totals with the VAT breakdown, the
+//! payment details, and a footer with the seller's registrations and the page number.
+//!
+//! Content flows down from the top of a page; whatever does not fit above the footer moves
+//! to the next page. Page numbers ("1/3") are drawn last, once the page count is known.
+
+use super::InvoiceDocument;
+use super::canvas::{ACCENT, INK, MUTED, PAGE_HEIGHT, PAGE_WIDTH, Page, RULE, SHADE, fit_size};
+use super::fonts::{Font, wrap};
+use super::format;
+use super::labels::Labels;
+use super::logo::Logo;
+
+pub(super) const LEFT: f32 = 50.0;
+pub(super) const RIGHT: f32 = PAGE_WIDTH - 50.0;
+const TOP: f32 = PAGE_HEIGHT - 48.0;
+/// Flowing content stays above this line; the footer is below it.
+const BOTTOM: f32 = 70.0;
+
+const BODY: f32 = 9.0;
+const LEADING: f32 = 11.5;
+const SMALL: f32 = 7.5;
+/// How far a baseline sits below the top of its line, for 9-point text.
+const ASCENT: f32 = 7.5;
+
+/// The line table: a description column, then four right-aligned ones.
+const PAD: f32 = 6.0;
+const INCL_RIGHT: f32 = RIGHT - PAD;
+const VAT_RIGHT: f32 = INCL_RIGHT - 84.0;
+const EXCL_RIGHT: f32 = VAT_RIGHT - 72.0;
+const RATE_RIGHT: f32 = EXCL_RIGHT - 84.0;
+const DESCRIPTION_WIDTH: f32 = RATE_RIGHT - 44.0 - (LEFT + PAD);
+const AMOUNT_WIDTH: f32 = 76.0;
+const HEADER_HEIGHT: f32 = 20.0;
+const ROW_PAD: f32 = 4.0;
+
+/// The largest logo: a box in the top left corner, in points.
+const LOGO_BOX: (f32, f32) = (170.0, 60.0);
+
+/// Lays the invoice out on as many pages as it needs.
+pub(super) fn lay_out(doc: &InvoiceDocument, logo: Option<&Logo>) -> Vec<Page> {
+    let mut flow = Flow {
+        doc,
+        labels: Labels::of(doc.language),
+        pages: vec![Page::new()],
+        y: TOP,
+    };
+    flow.letterhead(logo);
+    flow.addresses_and_dates();
+    flow.line_table();
+    flow.totals();
+    flow.payment();
+    flow.footers();
+    flow.pages
+}
+
+struct Flow<'a> {
+    doc: &'a InvoiceDocument<'a>,
+    labels: &'static Labels,
+    pages: Vec<Page>,
+    /// The top of the next thing to draw on the last page.
+    y: f32,
+}
+
+impl Flow<'_> {
+    fn page(&mut self) -> &mut Page {
+        self.pages.last_mut().expect("there is always a page")
+    }
+
+    /// Starts a new page under a one-line reminder of whose invoice this is.
+    fn new_page(&mut self) {
+        self.pages.push(Page::new());
+        let (name, title) = (self.doc.seller.legal_name, self.labels.title);
+        let reference = format!("{title} {}", self.doc.invoice_number);
+        let page = self.page();
+        page.text(LEFT, TOP - ASCENT, Font::Bold, BODY, INK, name);
+        page.text_right(RIGHT, TOP - ASCENT, Font::Regular, BODY, MUTED, &reference);
+        page.rule(LEFT, RIGHT, TOP - 14.0, 0.5, RULE);
+        self.y = TOP - 28.0;
+    }
+
+    /// Makes room for `height` points, on a new page if this one is too full.
+    fn ensure(&mut self, height: f32) {
+        if self.y - height < BOTTOM {
+            self.new_page();
+        }
+    }
+
+    /// Logo (or the seller's name) on the left; the title and the seller on the right.
+    fn letterhead(&mut self, logo: Option<&Logo>) {
+        let seller = &self.doc.seller;
+        let mut left_bottom = TOP;
+        if let Some(logo) = logo {
+            let scale = (LOGO_BOX.0 / logo.width as f32).min(LOGO_BOX.1 / logo.height as f32);
+            let (width, height) = (logo.width as f32 * scale, logo.height as f32 * scale);
+            self.page().logo(LEFT, TOP - height, width, height);
+            left_bottom = TOP - height;
+        } else {
+            for (i, line) in wrap(seller.legal_name, Font::Bold, 16.0, 280.0).iter().enumerate() {
+                let y = TOP - 13.0 - i as f32 * 19.0;
+                self.page().text(LEFT, y, Font::Bold, 16.0, ACCENT, line);
+                left_bottom = y - 6.0;
+            }
+        }
+
+        let title = self.labels.title.to_uppercase();
+        self.page().text_right(RIGHT, TOP - 18.0, Font::Bold, 22.0, ACCENT, &title);
+        let address = &seller.address;
+        let mut lines = vec![
+            (Font::Bold, seller.legal_name.to_owned()),
+            (Font::Regular, address.street.to_owned()),
+            (Font::Regular, format!("{} {}", address.zip_code, address.city)),
+            (Font::Regular, address.country.to_owned()),
+        ];
+        if let Some(email) = seller.email {
+            lines.push((Font::Regular, email.to_owned()));
+        }
+        if let Some(phone) = seller.phone {
+            lines.push((Font::Regular, format!("{} {phone}", self.labels.phone)));
+        }
+        lines.push((Font::Regular, format!("{} {}", self.labels.kvk, seller.kvk_number)));
+        let vat_label = self.labels.vat_number;
+        lines.push((Font::Regular, format!("{vat_label} {}", seller.vat_number)));
+        let mut y = TOP - 38.0;
+        for (font, text) in lines.iter().filter(|(_, text)| !text.trim().is_empty()) {
+            for line in wrap(text, *font, 8.5, 240.0) {
+                self.page().text_right(RIGHT, y, *font, 8.5, INK, &line);
+                y -= 10.5;
+            }
+        }
+        self.y = left_bottom.min(y + 4.0) - 16.0;
+    }
+
+    /// The customer on the left, the invoice's number, dates and term on the right.
+    fn addresses_and_dates(&mut self) {
+        let top = self.y;
+        let (labels, doc) = (self.labels, self.doc);
+        let customer = &doc.customer;
+        self.page().text(LEFT, top - 6.0, Font::Bold, SMALL, MUTED, &labels.bill_to.to_uppercase());
+        let mut y = top - 20.0;
+        let address = &customer.address;
+        let lines = [
+            (Font::Bold, customer.company_name.to_owned()),
+            (Font::Regular, address.street.to_owned()),
+            (Font::Regular, format!("{} {}", address.zip_code, address.city)),
+            (Font::Regular, address.country.to_owned()),
+        ];
+        for (font, text) in lines.iter().filter(|(_, text)| !text.trim().is_empty()) {
+            for line in wrap(text, *font, 10.0, 250.0) {
+                self.page().text(LEFT, y, *font, 10.0, INK, &line);
+                y -= 13.0;
+            }
+        }
+
+        let language = doc.language;
+        let facts = [
+            (labels.invoice_number, doc.invoice_number.to_owned()),
+            (labels.issue_date, format::date(doc.issue_date, language)),
+            (labels.due_date, format::date(doc.due_date, language)),
+            (labels.payment_term, format::days(doc.payment_term_days, language)),
+        ];
+        let (label_x, value_x) = (RIGHT - 215.0, RIGHT - 120.0);
+        let mut fact_y = top - 20.0;
+        for (label, value) in facts {
+            self.page().text(label_x, fact_y, Font::Regular, BODY, MUTED, label);
+            for line in wrap(&value, Font::Bold, BODY, RIGHT - value_x) {
+                self.page().text(value_x, fact_y, Font::Bold, BODY, INK, &line);
+                fact_y -= 13.0;
+            }
+        }
+        self.y = y.min(fact_y) - 12.0;
+    }
+
+    fn table_header(&mut self) {
+        let labels = self.labels;
+        let (top, base) = (self.y, self.y - 13.0);
+        let page = self.page();
+        page.fill(LEFT, top - HEADER_HEIGHT, RIGHT - LEFT, HEADER_HEIGHT, SHADE);
+        page.text(LEFT + PAD, base, Font::Bold, 8.0, INK, labels.description);
+        for (right, label) in [
+            (RATE_RIGHT, labels.rate),
+            (EXCL_RIGHT, labels.excl_vat),
+            (VAT_RIGHT, labels.vat),
+            (INCL_RIGHT, labels.incl_vat),
+        ] {
+            page.text_right_fit(right, base, Font::Bold, 8.0, AMOUNT_WIDTH, INK, label);
+        }
+        self.y = top - HEADER_HEIGHT;
+    }
+
+    /// One row per invoice line; a row taller than what is left of the page moves to the
+    /// next one, and a row taller than a whole page is split between its text lines.
+    fn line_table(&mut self) {
+        self.ensure(HEADER_HEIGHT + LEADING + 2.0 * ROW_PAD);
+        self.table_header();
+        let (doc, language) = (self.doc, self.doc.language);
+        let page_room = TOP - 28.0 - HEADER_HEIGHT - BOTTOM;
+        for (line, totals) in doc.lines.iter().zip(&doc.totals.lines) {
+            let text = wrap(&line.description, Font::Regular, BODY, DESCRIPTION_WIDTH);
+            let height = text.len() as f32 * LEADING + 2.0 * ROW_PAD;
+            let fits_here = self.y - height >= BOTTOM;
+            if !fits_here && (height <= page_room || self.y - LEADING - 2.0 * ROW_PAD < BOTTOM) {
+                self.new_page();
+                self.table_header();
+            }
+            let base = self.y - ROW_PAD - ASCENT;
+            let amounts = [
+                (RATE_RIGHT, format::rate(totals.rate)),
+                (EXCL_RIGHT, format::money(totals.amount_excl_vat, language)),
+                (VAT_RIGHT, format::money(totals.vat, language)),
+                (INCL_RIGHT, format::money(totals.amount_incl_vat, language)),
+            ];
+            let page = self.page();
+            for (right, value) in &amounts {
+                page.text_right_fit(*right, base, Font::Regular, BODY, AMOUNT_WIDTH, INK, value);
+            }
+            self.y -= ROW_PAD;
+            for piece in &text {
+                if self.y - LEADING < BOTTOM {
+                    self.new_page();
+                    self.table_header();
+                    self.y -= ROW_PAD;
+                }
+                let base = self.y - ASCENT;
+                self.page().text(LEFT + PAD, base, Font::Regular, BODY, INK, piece);
+                self.y -= LEADING;
+            }
+            self.y -= ROW_PAD;
+            let y = self.y;
+            self.page().rule(LEFT, RIGHT, y, 0.5, RULE);
+        }
+    }
+
+    /// Subtotal, one line per VAT rate (rate, taxable amount, VAT), total VAT and total.
+    fn totals(&mut self) {
+        let (labels, doc, language) = (self.labels, self.doc, self.doc.language);
+        let totals = doc.totals;
+        let mut rows = vec![(labels.subtotal.to_owned(), totals.subtotal)];
+        for rate in &totals.breakdown {
+            rows.push((format::vat_over(rate.rate, rate.taxable, language), rate.vat));
+        }
+        rows.push((labels.total_vat.to_owned(), totals.vat));
+        let height = rows.len() as f32 * 14.0 + 32.0;
+        self.y -= 10.0;
+        self.ensure(height);
+        let (label_x, width) = (RIGHT - 250.0, 140.0);
+        let mut y = self.y - 4.0;
+        for (label, amount) in rows {
+            let size = fit_size(&label, Font::Regular, BODY, width);
+            let value = format::money(amount, language);
+            let page = self.page();
+            page.text(label_x, y - ASCENT, Font::Regular, size, INK, &label);
+            page.text_right_fit(INCL_RIGHT, y - ASCENT, Font::Regular, BODY, 100.0, INK, &value);
+            y -= 14.0;
+        }
+        let total = format::money(totals.total, language);
+        let page = self.page();
+        page.rule(label_x, RIGHT, y + 2.0, 1.0, ACCENT);
+        let base = y - 13.0;
+        let size = fit_size(labels.total, Font::Bold, 11.0, width);
+        page.text(label_x, base, Font::Bold, size, ACCENT, labels.total);
+        page.text_right_fit(INCL_RIGHT, base, Font::Bold, 11.0, 100.0, ACCENT, &total);
+        self.y = base - 16.0;
+    }
+
+    /// How to pay: the bank details with the invoice number as reference, and the link.
+    fn payment(&mut self) {
+        let (labels, doc, language) = (self.labels, self.doc, self.doc.language);
+        let seller = &doc.seller;
+        let mut bank = vec![("IBAN", format::iban(seller.iban))];
+        if let Some(bic) = seller.bic.filter(|bic| !bic.trim().is_empty()) {
+            bank.push(("BIC", bic.to_owned()));
+        }
+        bank.push((labels.account_name, seller.legal_name.to_owned()));
+        let due = [
+            (labels.amount_due, format::money(doc.totals.total, language)),
+            (labels.pay_before, format::date(doc.due_date, language)),
+            (labels.reference, doc.invoice_number.to_owned()),
+        ];
+        const LABEL_WIDTH: f32 = 88.0;
+        let inner = (LEFT + 12.0, RIGHT - 12.0);
+        let middle = (LEFT + RIGHT) / 2.0 + 6.0;
+        let left = grid(&bank, inner.0, middle - 10.0, LABEL_WIDTH);
+        let right = grid(&due, middle, inner.1, LABEL_WIDTH);
+        let url_size = fit_size(doc.payment_url, Font::Regular, BODY, inner.1 - inner.0).max(7.0);
+        let url = wrap(doc.payment_url, Font::Regular, url_size, inner.1 - inner.0);
+        let rows = left.len().max(right.len());
+        let url_height = if doc.payment_url.is_empty() { 0.0 } else { 14.0 + url.len() as f32 * 11.0 };
+        let height = 34.0 + rows as f32 * 13.0 + url_height + 8.0;
+
+        self.y -= 8.0;
+        self.ensure(height);
+        let top = self.y;
+        let page = self.page();
+        page.fill(LEFT, top - height, RIGHT - LEFT, height, SHADE);
+        page.text(inner.0, top - 18.0, Font::Bold, 10.0, ACCENT, labels.payment);
+        let first = top - 36.0;
+        for cells in [&left, &right] {
+            for (i, (x, label, value, value_x)) in cells.iter().enumerate() {
+                let y = first - i as f32 * 13.0;
+                if let Some(label) = label {
+                    page.text(*x, y, Font::Regular, 8.5, MUTED, label);
+                }
+                page.text(*value_x, y, Font::Bold, BODY, INK, value);
+            }
+        }
+        if !doc.payment_url.is_empty() {
+            let mut y = first - rows as f32 * 13.0 - 4.0;
+            page.text(inner.0, y, Font::Regular, 8.5, MUTED, labels.pay_online);
+            for piece in &url {
+                y -= 11.0;
+                page.text(inner.0, y, Font::Regular, url_size, ACCENT, piece);
+                let width = Font::Regular.width(piece, url_size);
+                page.link(inner.0, y - 2.5, width, url_size + 3.0, doc.payment_url);
+            }
+        }
+        self.y = top - height;
+    }
+
+    /// The seller's legal identity and the page number at the bottom of every page.
+    fn footers(&mut self) {
+        let (doc, labels) = (self.doc, self.labels);
+        let seller = &doc.seller;
+        let mut parts = vec![
+            seller.legal_name.to_owned(),
+            format!("{} {}", labels.kvk, seller.kvk_number),
+            format!("{} {}", labels.vat_number, seller.vat_number),
+            format!("IBAN {}", format::iban(seller.iban)),
+        ];
+        if let Some(email) = seller.email {
+            parts.push(email.to_owned());
+        }
+        let line = parts.join("  ·  ");
+        let count = self.pages.len();
+        for (i, page) in self.pages.iter_mut().enumerate() {
+            page.rule(LEFT, RIGHT, 52.0, 0.5, RULE);
+            let size = fit_size(&line, Font::Regular, SMALL, RIGHT - LEFT - 70.0);
+            page.text(LEFT, 40.0, Font::Regular, size, MUTED, &line);
+            let number = format::page_number(i + 1, count, doc.language);
+            page.text_right(RIGHT, 40.0, Font::Regular, SMALL, MUTED, &number);
+        }
+    }
+}
+
+/// A cell of a label/value grid: label x, label (on its first line only), value, value x.
+type Cell<'a> = (f32, Option<&'a str>, String, f32);
+
+/// Lays out label/value pairs between `left` and `right`, wrapping long values.
+fn grid<'a>(pairs: &[(&'a str, String)], left: f32, right: f32, label_width: f32) -> Vec<Cell<'a>> {
+    let mut cells = Vec::new();
+    for (label, value) in pairs {
+        let value_x = left + label_width;
+        for (i, line) in wrap(value, Font::Bold, BODY, right - value_x).into_iter().enumerate() {
+            cells.push((left, (i == 0).then_some(*label), line, value_x));
+        }
+    }
+    cells
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_columns_leave_room_for_descriptions_and_amounts() {
+        assert!(DESCRIPTION_WIDTH > 180.0, "{DESCRIPTION_WIDTH}");
+        // The largest single amount fits its column at full size.
+        let widest = Font::Regular.width("€ -1.209.999.999,99", BODY);
+        assert!(widest <= AMOUNT_WIDTH, "{widest}");
+    }
+}
