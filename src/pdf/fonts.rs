@@ -103,6 +103,10 @@ fn encode_char(c: char) -> u8 {
     }
 }
 
+/// Widths are sums of floats: a line measured word by word may come out a hair wider
+/// than the same line measured whole.
+const TOLERANCE: f32 = 1e-3;
+
 /// Breaks `text` into lines no wider than `max_width` points at `size`: at spaces where
 /// possible, inside a word only when the word alone is too wide, and at every newline.
 /// Always at least one line, so that an empty cell still takes its row.
@@ -115,7 +119,7 @@ pub(super) fn wrap(text: &str, font: Font, size: f32, max_width: f32) -> Vec<Str
         for word in paragraph.split([' ', '\t', '\r']).filter(|w| !w.is_empty()) {
             let word_width = font.width(word, size);
             let needed = if line.is_empty() { word_width } else { line_width + space + word_width };
-            if needed <= max_width {
+            if needed <= max_width + TOLERANCE {
                 if !line.is_empty() {
                     line.push(' ');
                 }
@@ -130,7 +134,7 @@ pub(super) fn wrap(text: &str, font: Font, size: f32, max_width: f32) -> Vec<Str
             line_width = 0.0;
             for c in word.chars() {
                 let char_width = font.width_of_encoded(&[encode_char(c)], size);
-                if line_width + char_width > max_width && !line.is_empty() {
+                if line_width + char_width > max_width + TOLERANCE && !line.is_empty() {
                     lines.push(std::mem::take(&mut line));
                     line_width = 0.0;
                 }

@@ -24,14 +24,22 @@ const SMALL: f32 = 7.5;
 /// How far a baseline sits below the top of its line, for 9-point text.
 const ASCENT: f32 = 7.5;
 
-/// The line table: a description column, then four right-aligned ones.
+/// The line table: a description column, then four right-aligned ones. Amounts up to
+/// € 99.999.999,99 fit their column at full size; larger ones are set smaller to fit.
 const PAD: f32 = 6.0;
+const GAP: f32 = 8.0;
 const INCL_RIGHT: f32 = RIGHT - PAD;
 const VAT_RIGHT: f32 = INCL_RIGHT - 84.0;
-const EXCL_RIGHT: f32 = VAT_RIGHT - 72.0;
-const RATE_RIGHT: f32 = EXCL_RIGHT - 84.0;
-const DESCRIPTION_WIDTH: f32 = RATE_RIGHT - 44.0 - (LEFT + PAD);
-const AMOUNT_WIDTH: f32 = 76.0;
+const EXCL_RIGHT: f32 = VAT_RIGHT - 80.0;
+const RATE_RIGHT: f32 = EXCL_RIGHT - 80.0;
+const DESCRIPTION_WIDTH: f32 = RATE_RIGHT - 34.0 - GAP - (LEFT + PAD);
+/// Each amount column's right edge and the widest its text may be.
+const COLUMNS: [(f32, f32); 4] = [
+    (RATE_RIGHT, 34.0 - GAP),
+    (EXCL_RIGHT, 80.0 - GAP),
+    (VAT_RIGHT, 80.0 - GAP),
+    (INCL_RIGHT, 84.0 - GAP),
+];
 const HEADER_HEIGHT: f32 = 20.0;
 const ROW_PAD: f32 = 4.0;
 
@@ -178,13 +186,9 @@ impl Flow<'_> {
         let page = self.page();
         page.fill(LEFT, top - HEADER_HEIGHT, RIGHT - LEFT, HEADER_HEIGHT, SHADE);
         page.text(LEFT + PAD, base, Font::Bold, 8.0, INK, labels.description);
-        for (right, label) in [
-            (RATE_RIGHT, labels.rate),
-            (EXCL_RIGHT, labels.excl_vat),
-            (VAT_RIGHT, labels.vat),
-            (INCL_RIGHT, labels.incl_vat),
-        ] {
-            page.text_right_fit(right, base, Font::Bold, 8.0, AMOUNT_WIDTH, INK, label);
+        let headings = [labels.rate, labels.excl_vat, labels.vat, labels.incl_vat];
+        for ((right, width), label) in COLUMNS.into_iter().zip(headings) {
+            page.text_right_fit(right, base, Font::Bold, 8.0, width, INK, label);
         }
         self.y = top - HEADER_HEIGHT;
     }
@@ -206,14 +210,14 @@ impl Flow<'_> {
             }
             let base = self.y - ROW_PAD - ASCENT;
             let amounts = [
-                (RATE_RIGHT, format::rate(totals.rate)),
-                (EXCL_RIGHT, format::money(totals.amount_excl_vat, language)),
-                (VAT_RIGHT, format::money(totals.vat, language)),
-                (INCL_RIGHT, format::money(totals.amount_incl_vat, language)),
+                format::rate(totals.rate),
+                format::money(totals.amount_excl_vat, language),
+                format::money(totals.vat, language),
+                format::money(totals.amount_incl_vat, language),
             ];
             let page = self.page();
-            for (right, value) in &amounts {
-                page.text_right_fit(*right, base, Font::Regular, BODY, AMOUNT_WIDTH, INK, value);
+            for ((right, width), value) in COLUMNS.into_iter().zip(&amounts) {
+                page.text_right_fit(right, base, Font::Regular, BODY, width, INK, value);
             }
             self.y -= ROW_PAD;
             for piece in &text {
@@ -361,12 +365,20 @@ fn grid<'a>(pairs: &[(&'a str, String)], left: f32, right: f32, label_width: f32
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::money::Money;
+    use crate::pdf::Language;
 
     #[test]
     fn the_table_columns_leave_room_for_descriptions_and_amounts() {
-        assert!(DESCRIPTION_WIDTH > 180.0, "{DESCRIPTION_WIDTH}");
-        // The largest single amount fits its column at full size.
-        let widest = Font::Regular.width("€ -1.209.999.999,99", BODY);
-        assert!(widest <= AMOUNT_WIDTH, "{widest}");
+        assert!(DESCRIPTION_WIDTH > 190.0, "{DESCRIPTION_WIDTH}");
+        let rate = Font::Regular.width("21%", BODY);
+        assert!(rate <= COLUMNS[0].1, "{rate}");
+        for language in [Language::Dutch, Language::English] {
+            let amount = format::money(Money::from_cents(-9_999_999_999), language);
+            for (_, width) in &COLUMNS[1..] {
+                let needed = Font::Regular.width(&amount, BODY);
+                assert!(needed <= *width, "{amount} is {needed} wide");
+            }
+        }
     }
 }
