@@ -26,6 +26,7 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
+#[expect(clippy::large_enum_variant, reason = "parsed once per process")]
 pub enum Command {
     /// Run the API server (migrates the database first).
     Serve(ServeArgs),
@@ -63,6 +64,7 @@ pub enum OutboxCommand {
 }
 
 #[derive(Debug, Subcommand)]
+#[expect(clippy::large_enum_variant, reason = "parsed once per process")]
 pub enum AccountsCommand {
     /// Create an account.
     Create {
@@ -90,6 +92,8 @@ pub enum AccountsCommand {
         /// Language of e-mails to customers.
         #[arg(long, value_parser = ["nl", "en"])]
         locale: Option<String>,
+        #[command(flatten)]
+        seller: crate::seller_args::SellerArgs,
         #[arg(long)]
         json: bool,
     },
@@ -182,8 +186,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     monthly_invoice_limit,
                     payment_term_days,
                     locale,
+                    seller,
                     json,
                 } => {
+                    let seller = seller.patch()?;
                     let patch = AccountPatch {
                         name,
                         monthly_invoice_limit: monthly_invoice_limit.map(|l| l.0),
@@ -193,6 +199,19 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     let account = admin::update_account(store.as_ref(), &id, patch)
                         .await
                         .with_context(|| format!("updating account {id}"))?;
+                    if !seller.is_empty() {
+                        let details =
+                            store.update_seller(&id, &seller).await.with_context(|| {
+                                format!("updating the seller details of account {id}")
+                            })?;
+                        let missing = details.missing_for_invoices();
+                        if !missing.is_empty() && !json {
+                            eprintln!(
+                                "Invoices of this account still lack: {}",
+                                missing.join(", ")
+                            );
+                        }
+                    }
                     print_account(&account, json);
                 }
             }

@@ -61,6 +61,9 @@ pub struct ServeArgs {
         default_value = "portaal <noreply@localhost>"
     )]
     pub mail_from: String,
+    /// Base URL of Mollie's Payments API; change it only to point at a test double.
+    #[arg(long, env = "PORTAAL_MOLLIE_API_URL", default_value = crate::payments::mollie::DEFAULT_API_URL)]
+    pub mollie_api_url: String,
 }
 
 /// Everything the server needs, validated.
@@ -76,6 +79,7 @@ pub struct Config {
     pub allow_private_webhooks: bool,
     pub smtp_url: Option<String>,
     pub mail_from: String,
+    pub mollie_api_url: String,
     /// Run the outbox worker inside the server (always, except in tests that drain the
     /// outbox themselves).
     pub outbox_worker: bool,
@@ -96,6 +100,12 @@ impl Config {
                 Some(url.to_owned())
             }
         };
+        anyhow::ensure!(
+            serve.mollie_api_url.starts_with("https://")
+                || serve.mollie_api_url.starts_with("http://"),
+            "--mollie-api-url must start with https:// (or http:// for a local test double), got `{}`",
+            serve.mollie_api_url
+        );
         Ok(Config {
             listen: serve.listen,
             database_url: store.database_url(),
@@ -106,6 +116,7 @@ impl Config {
             allow_private_webhooks: serve.allow_private_webhooks,
             smtp_url: serve.smtp_url.clone(),
             mail_from: serve.mail_from.clone(),
+            mollie_api_url: serve.mollie_api_url.clone(),
             outbox_worker: true,
         })
     }
@@ -123,6 +134,7 @@ impl fmt::Debug for Config {
             .field("allow_private_webhooks", &self.allow_private_webhooks)
             .field("smtp_url", &self.smtp_url.as_deref().map(redact_url))
             .field("mail_from", &self.mail_from)
+            .field("mollie_api_url", &self.mollie_api_url)
             .finish()
     }
 }

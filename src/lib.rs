@@ -5,6 +5,8 @@
 //! - [`startup`]: builds the application from its [`config`] and runs it.
 //! - [`http`]: routes, authentication, errors, pagination, one module per API area.
 //! - [`admin`]: operator actions shared by the CLI and the tests (accounts, keys).
+//! - [`portal`]: the pages customers see: the public invoice page and payment link checkout.
+//! - [`payments`]: payment providers (bank transfer, Mollie).
 //! - [`outbox`]: delivering webhooks and e-mails, at least once.
 //! - [`domain`]: pure rules: ids, money, VAT, dates, validated inputs.
 //! - [`store`]: persistence behind the `Store` trait; SQLite is embedded.
@@ -18,6 +20,9 @@ pub mod config;
 pub mod domain;
 pub mod http;
 pub mod outbox;
+pub mod payments;
 pub mod pdf;
+pub mod portal;
+pub mod seller_args;
 pub mod startup;
 pub mod store;

@@ -100,6 +100,8 @@ impl Application {
             rate_limit_per_minute: config.rate_limit_per_minute,
             rate_limiter: Default::default(),
             allow_private_webhooks: config.allow_private_webhooks,
+            mollie: crate::payments::mollie::MollieApi::new(&config.mollie_api_url)
+                .context("setting up the Mollie client")?,
         };
         let mailer = Mailer::new(
             &config.mail_from,
@@ -112,6 +114,7 @@ impl Application {
             state.clock.clone(),
             mailer,
             config.allow_private_webhooks,
+            Arc::new(state.clone()),
         );
         Ok(Application {
             listener,

@@ -12,7 +12,8 @@ use portaal::domain::money::Money;
 use portaal::domain::vat::VatRate;
 use portaal::store::{
     AccountPatch, Customer, CustomerInvoice, DeliveryOutcome, EventRenderer, InvoiceContent,
-    NewAccount, NewEvent, NewInvoiceRecord, PageQuery, Store, StoreError, Webhook,
+    LinkStatus, NewAccount, NewEvent, NewInvoiceRecord, PageQuery, Payment, PaymentLink,
+    PaymentTarget, PaymentUpdate, Store, StoreError, Webhook,
 };
 
 /// Events with a fixed body: the story checks what the store does with them, not their shape.
@@ -24,6 +25,9 @@ impl EventRenderer for Plain {
     }
     fn invoice_event(&self, event_type: EventType, invoice: &CustomerInvoice) -> NewEvent {
         event(event_type, &invoice.id)
+    }
+    fn payment_link_event(&self, event_type: EventType, link: &PaymentLink) -> NewEvent {
+        event(event_type, &link.id)
     }
 }
 
@@ -290,6 +294,271 @@ async fn story(store: Arc<dyn Store>) {
     );
 }
 
+/// Seller details, payments and payment links: a payment turns paid once, whatever the
+/// provider repeats, and a single-use link is paid by its first payment.
+async fn payments_story(store: Arc<dyn Store>) {
+    use portaal::domain::seller::{SellerPatch, parse_iban};
+    let now = at("2025-03-01T10:00:00Z");
+    let page = PageQuery {
+        offset: 0,
+        limit: 10,
+    };
+    let account = store
+        .create_account(NewAccount {
+            id: portaal::domain::ids::new_id("acc"),
+            name: "Betaal".into(),
+            monthly_invoice_limit: None,
+            created_at: now,
+        })
+        .await
+        .unwrap();
+    let a = &account.id;
+    let seller = store.get_seller(a).await.unwrap();
+    assert_eq!(seller.country_code, "NL");
+    assert!(seller.iban.is_none() && !seller.mollie_enabled);
+    let seller = store
+        .update_seller(
+            a,
+            &SellerPatch {
+                legal_name: Some(Some("Betaal B.V.".into())),
+                iban: Some(Some(parse_iban("NL91 ABNA 0417 1643 00").unwrap())),
+                mollie_api_key: Some(Some("test_dHar4XY7LxsDOtmnkVtjNVWXLSlXsM".into())),
+                ..SellerPatch::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(seller.iban.as_deref(), Some("NL91ABNA0417164300"));
+    assert!(seller.mollie_enabled);
+    // Clearing one value leaves the others.
+    let seller = store
+        .update_seller(
+            a,
+            &SellerPatch {
+                iban: Some(None),
+                ..SellerPatch::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (seller.iban, seller.legal_name.as_deref()),
+        (None, Some("Betaal B.V."))
+    );
+
+    let c = store
+        .create_customer(a, "cst_betaalstory001", &customer(), now, &Plain)
+        .await
+        .unwrap();
+    let inv = store
+        .create_invoice(a, invoice(&c.id, "P-1"), Arc::new(Plain))
+        .await
+        .unwrap();
+    let (found_account, found) = store.find_invoice(&inv.id).await.unwrap();
+    assert_eq!(
+        (found_account.as_str(), found.id.as_str()),
+        (a.as_str(), inv.id.as_str())
+    );
+
+    // The first rendering of a PDF is kept.
+    let first = store
+        .keep_invoice_pdf(a, &inv.id, b"%PDF-1 first".to_vec())
+        .await
+        .unwrap();
+    let second = store
+        .keep_invoice_pdf(a, &inv.id, b"%PDF-1 second".to_vec())
+        .await
+        .unwrap();
+    assert_eq!(
+        (first.as_slice(), second.as_slice()),
+        (&b"%PDF-1 first"[..], &b"%PDF-1 first"[..])
+    );
+
+    let pay = |id: &str, target: PaymentTarget, provider_id: &str| Payment {
+        id: id.into(),
+        target,
+        provider: "mollie".into(),
+        provider_payment_id: provider_id.into(),
+        amount: Money::from_cents(1567),
+        status: "open".into(),
+        payers_name: None,
+        created_at: now,
+    };
+    store
+        .record_payment(
+            a,
+            &pay(
+                "ipy_story000000001",
+                PaymentTarget::Invoice(inv.id.clone()),
+                "tr_story1",
+            ),
+        )
+        .await
+        .unwrap();
+    let paid = PaymentUpdate {
+        status: "paid".into(),
+        payers_name: Some("J. Jansen".into()),
+        paid_at: Some(at("2025-03-02T09:00:00Z")),
+        at: at("2025-03-02T09:00:05Z"),
+    };
+    let (owner, payment) = store.find_payment("mollie", "tr_story1").await.unwrap();
+    assert_eq!(&owner, a);
+    let settled = store
+        .settle_payment(a, &payment.id, &paid, &Plain)
+        .await
+        .unwrap();
+    assert_eq!(
+        (settled.status.as_str(), settled.payers_name.as_deref()),
+        ("paid", Some("J. Jansen"))
+    );
+    assert_eq!(
+        store.get_invoice(a, &inv.id).await.unwrap().paid_at,
+        Some(at("2025-03-02T09:00:00Z"))
+    );
+    // Mollie repeats itself: the invoice keeps its first payment date.
+    let again = PaymentUpdate {
+        paid_at: Some(at("2025-03-05T09:00:00Z")),
+        ..paid.clone()
+    };
+    store
+        .settle_payment(a, &payment.id, &again, &Plain)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.get_invoice(a, &inv.id).await.unwrap().paid_at,
+        Some(at("2025-03-02T09:00:00Z"))
+    );
+
+    // A single-use link is paid by its first payment; a closed one cannot be closed again.
+    let link = |id: &str, reusable: bool, expires_at: Option<Timestamp>| PaymentLink {
+        id: id.into(),
+        description: "Contributie".into(),
+        amount: Money::from_cents(1295),
+        reusable,
+        expires_at,
+        status: LinkStatus::Open,
+        created_at: now,
+    };
+    let once = store
+        .create_payment_link(a, &link("plk_storyonce00001", false, None), &Plain)
+        .await
+        .unwrap();
+    let reusable = store
+        .create_payment_link(a, &link("plk_storyreuse0001", true, None), &Plain)
+        .await
+        .unwrap();
+    let expiring = store
+        .create_payment_link(
+            a,
+            &link(
+                "plk_storyexpire001",
+                false,
+                Some(at("2025-03-03T00:00:00Z")),
+            ),
+            &Plain,
+        )
+        .await
+        .unwrap();
+    for (n, l) in [(1, &once), (2, &reusable), (3, &reusable)] {
+        store
+            .record_payment(
+                a,
+                &pay(
+                    &format!("plp_story00000000{n}"),
+                    PaymentTarget::Link(l.id.clone()),
+                    &format!("tr_link{n}"),
+                ),
+            )
+            .await
+            .unwrap();
+        store
+            .settle_payment(a, &format!("plp_story00000000{n}"), &paid, &Plain)
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        store.get_payment_link(a, &once.id).await.unwrap().status,
+        LinkStatus::Paid
+    );
+    assert_eq!(
+        store
+            .get_payment_link(a, &reusable.id)
+            .await
+            .unwrap()
+            .status,
+        LinkStatus::Open
+    );
+    assert_eq!(
+        store
+            .list_link_payments(a, &reusable.id, page)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+    assert_eq!(store.list_payment_links(a, page).await.unwrap().len(), 3);
+    let closed = store
+        .close_payment_link(a, &reusable.id, now)
+        .await
+        .unwrap();
+    assert_eq!(closed.status, LinkStatus::Closed);
+    assert!(matches!(
+        store.close_payment_link(a, &reusable.id, now).await,
+        Err(StoreError::Refused(_))
+    ));
+    assert!(matches!(
+        store.close_payment_link(a, &once.id, now).await,
+        Err(StoreError::Refused(_))
+    ));
+
+    // Expiry: shown at once, recorded by the sweep exactly once.
+    let later = at("2025-03-04T00:00:00Z");
+    assert_eq!(expiring.status_at(later), LinkStatus::Expired);
+    assert_eq!(store.expire_payment_links(now, &Plain).await.unwrap(), 0);
+    assert_eq!(store.expire_payment_links(later, &Plain).await.unwrap(), 1);
+    assert_eq!(store.expire_payment_links(later, &Plain).await.unwrap(), 0);
+    assert_eq!(
+        store
+            .get_payment_link(a, &expiring.id)
+            .await
+            .unwrap()
+            .status,
+        LinkStatus::Expired
+    );
+
+    // Another account sees none of it.
+    let other = store
+        .create_account(NewAccount {
+            id: portaal::domain::ids::new_id("acc"),
+            name: "Ander".into(),
+            monthly_invoice_limit: None,
+            created_at: now,
+        })
+        .await
+        .unwrap();
+    assert!(matches!(
+        store.get_payment_link(&other.id, &once.id).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        store.list_link_payments(&other.id, &once.id, page).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(
+        store
+            .list_payment_links(&other.id, page)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(matches!(
+        store
+            .keep_invoice_pdf(&other.id, &inv.id, b"x".to_vec())
+            .await,
+        Err(StoreError::NotFound)
+    ));
+}
+
 #[tokio::test]
 async fn the_store_story_on_sqlite() {
     let dir = tempfile::tempdir().unwrap();
@@ -297,7 +566,8 @@ async fn the_store_story_on_sqlite() {
         portaal::startup::open_store(&format!("sqlite:{}", dir.path().join("story.db").display()))
             .await
             .unwrap();
-    story(store).await;
+    story(store.clone()).await;
+    payments_story(store).await;
 }
 
 #[tokio::test]
@@ -323,7 +593,8 @@ async fn the_store_story_on_postgresql() {
     let store = portaal::startup::open_store(&format!("{base}/{name}"))
         .await
         .unwrap();
-    story(store).await;
+    story(store.clone()).await;
+    payments_story(store).await;
     sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)"))
         .execute(&mut admin)
         .await

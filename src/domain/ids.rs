@@ -14,6 +14,10 @@ pub mod prefix {
     pub const CUSTOMER_INVOICE: &str = "inv";
     pub const EVENT: &str = "evt";
     pub const WEBHOOK: &str = "wbh";
+    pub const PAYMENT_LINK: &str = "plk";
+    pub const PAYMENT_LINK_PAYMENT: &str = "plp";
+    /// A payment of a customer invoice at a provider (our own; the reference shows none).
+    pub const INVOICE_PAYMENT: &str = "ipy";
 }
 
 /// A fresh identifier such as `cst_k3j9x0a1b2c3d4`, drawn from the thread-local CSPRNG

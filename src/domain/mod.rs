@@ -8,6 +8,8 @@ pub mod input;
 pub mod invoice;
 pub mod money;
 pub mod net;
+pub mod payment_link;
 pub mod scopes;
+pub mod seller;
 pub mod time;
 pub mod vat;

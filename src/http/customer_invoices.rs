@@ -8,8 +8,8 @@ use std::sync::Arc;
 
 use axum::extract::rejection::PathRejection;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use jiff::Timestamp;
@@ -327,12 +327,6 @@ pub async fn get_customer_invoice_pdf(
         .get_invoice(&principal.account_id, &invoice_id)
         .await
         .or_not_found("customer invoice", &invoice_id)?;
-    if !invoice.has_pdf {
-        return Err(ApiError::NotFound(
-            "This invoice has no PDF: it was created from lines, and portaal does not render PDFs of manual invoices yet."
-                .to_owned(),
-        ));
-    }
     let expires = state.clock.now() + LIFETIME;
     let token = state
         .signer
@@ -364,21 +358,8 @@ async fn download_customer_invoice_pdf(
         .get_invoice(&target.account_id, &target.object_id)
         .await
         .or_not_found("customer invoice", &target.object_id)?;
-    let bytes = state
-        .store
-        .get_invoice_pdf(&target.account_id, &target.object_id)
+    let bytes = crate::portal::documents::invoice_pdf(&state, &target.account_id, &invoice)
         .await
         .or_not_found("PDF of customer invoice", &target.object_id)?;
-    let filename = invoice::pdf_file_name(&invoice.invoice_number);
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/pdf".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("inline; filename=\"{filename}\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(crate::portal::documents::pdf_response(&invoice, bytes))
 }

@@ -121,6 +121,10 @@ impl From<StoreError> for ApiError {
                 ApiError::NotFound("No object was found for the given ID.".to_owned())
             }
             StoreError::Invalid(errors) => ApiError::validation(errors),
+            StoreError::Refused(message) => ApiError::Validation {
+                message,
+                errors: Default::default(),
+            },
             StoreError::LimitReached { limit } => ApiError::LicenseLimit(format!(
                 "This account reached its limit of {limit} invoices this month; raise the limit or wait for next month."
             )),

@@ -6,9 +6,10 @@ use serde::Serialize;
 use super::AppState;
 use super::customer_invoices::CustomerInvoiceBody;
 use super::customers::CustomerBody;
+use super::payment_links::PaymentLinkBody;
 use crate::domain::events::EventType;
 use crate::domain::ids;
-use crate::store::{Customer, CustomerInvoice, EventRenderer, NewEvent};
+use crate::store::{Customer, CustomerInvoice, EventRenderer, NewEvent, PaymentLink};
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -47,5 +48,9 @@ impl EventRenderer for AppState {
 
     fn invoice_event(&self, event_type: EventType, invoice: &CustomerInvoice) -> NewEvent {
         self.event(event_type, CustomerInvoiceBody::new(self, invoice.clone()))
+    }
+
+    fn payment_link_event(&self, event_type: EventType, link: &PaymentLink) -> NewEvent {
+        self.event(event_type, PaymentLinkBody::new(self, link))
     }
 }

@@ -1,5 +1,6 @@
 //! The HTTP API: shared state, the router with every route, and the cross-cutting layers.
 
+pub mod account;
 pub mod auth;
 pub mod customer_groups;
 pub mod customer_invoices;
@@ -10,6 +11,7 @@ pub mod json;
 pub mod openapi;
 pub mod pagination;
 pub mod path;
+pub mod payment_links;
 pub mod rate_limit;
 pub mod signed_links;
 pub mod webhooks;
@@ -18,7 +20,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, RawQuery, Request};
+use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -52,6 +54,8 @@ pub struct AppState {
     /// Lets webhook URLs resolve to loopback, private and link-local addresses (tests and
     /// closed networks); off by default, so a key cannot aim deliveries at internal hosts.
     pub allow_private_webhooks: bool,
+    /// Mollie's Payments API, used with each account's own key.
+    pub mollie: crate::payments::mollie::MollieApi,
 }
 
 impl AppState {
@@ -70,6 +74,8 @@ pub fn router(state: AppState) -> Router {
         .merge(customer_groups::router())
         .merge(customer_invoices::router())
         .merge(webhooks::router())
+        .merge(payment_links::router())
+        .merge(account::router())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(
@@ -81,6 +87,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/openapi.json", axum::routing::get(openapi::serve))
         .nest("/v1", api)
         .merge(customer_invoices::public_router())
+        .merge(crate::portal::router())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
@@ -97,11 +104,15 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-async fn not_found(RawQuery(_): RawQuery) -> ApiError {
+async fn not_found(uri: axum::http::Uri) -> Response {
+    if crate::portal::owns_path(uri.path()) {
+        return crate::portal::not_found();
+    }
     ApiError::NotFound(
         "There is no endpoint at this path; see /v1/openapi.json for the ones there are."
             .to_owned(),
     )
+    .into_response()
 }
 
 async fn method_not_allowed() -> ApiError {

@@ -12,7 +12,7 @@ use super::email::{InvoiceNotice, Language, render};
 use super::mailer::Mailer;
 use super::webhook;
 use crate::clock::Clock;
-use crate::store::{Channel, ClaimedDelivery, DeliveryOutcome, Store, StoreError};
+use crate::store::{Channel, ClaimedDelivery, DeliveryOutcome, EventRenderer, Store, StoreError};
 
 /// About three days of attempts: 30 s doubling, so the 14th attempt comes some 68 hours
 /// after the first; after it the delivery is marked failed.
@@ -39,7 +39,14 @@ pub struct Outbox {
     mailer: Mailer,
     http: reqwest::Client,
     allow_private: bool,
+    /// Renders the events of payment links that expire.
+    events: Arc<dyn EventRenderer>,
+    /// When payment links were last checked for expiry.
+    last_sweep: std::sync::Mutex<Option<std::time::Instant>>,
 }
+
+/// How often the worker looks for payment links past their expiry.
+const SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(15);
 
 impl Outbox {
     /// `allow_private`: webhooks may reach loopback and private addresses (tests, closed
@@ -49,6 +56,7 @@ impl Outbox {
         clock: Arc<dyn Clock>,
         mailer: Mailer,
         allow_private: bool,
+        events: Arc<dyn EventRenderer>,
     ) -> Arc<Outbox> {
         Arc::new(Outbox {
             store,
@@ -56,7 +64,29 @@ impl Outbox {
             mailer,
             http: webhook::client(allow_private),
             allow_private,
+            events,
+            last_sweep: std::sync::Mutex::new(None),
         })
+    }
+
+    /// Records `expired` on payment links past their expiry date, with their
+    /// `payment-link-expired` events; returns how many.
+    pub async fn sweep_payment_links(&self) -> Result<u64, StoreError> {
+        *self.last_sweep.lock().unwrap_or_else(|e| e.into_inner()) =
+            Some(std::time::Instant::now());
+        let expired = self
+            .store
+            .expire_payment_links(self.clock.now(), self.events.as_ref())
+            .await?;
+        if expired > 0 {
+            tracing::info!(expired, "payment links expired");
+        }
+        Ok(expired)
+    }
+
+    fn sweep_due(&self) -> bool {
+        let last = *self.last_sweep.lock().unwrap_or_else(|e| e.into_inner());
+        last.is_none_or(|at| at.elapsed() >= SWEEP_EVERY)
     }
 
     /// Claims one batch of due deliveries and works through it; returns how many were tried.
@@ -100,6 +130,11 @@ impl Outbox {
         loop {
             if *stop.borrow() {
                 break;
+            }
+            if self.sweep_due()
+                && let Err(e) = self.sweep_payment_links().await
+            {
+                tracing::error!(error = %e, "could not expire payment links");
             }
             let idle = match self.run_once().await {
                 Ok(0) => true,
@@ -180,9 +215,11 @@ impl Outbox {
             }
         };
         let invoice_id = delivery.invoice_id.as_deref().unwrap_or_default();
+        let payment_url = event["data"]["links"]["onlinePaymentLink"]["href"]
+            .as_str()
+            .unwrap_or_default();
         let pdf = match self
-            .store
-            .get_invoice_pdf(&delivery.account_id, invoice_id)
+            .invoice_pdf(&delivery.account_id, invoice_id, payment_url)
             .await
         {
             Ok(bytes) => Some((
@@ -202,6 +239,23 @@ impl Outbox {
             Err(e) if e.permanent => fail(e.message),
             Err(e) => self.retry_or_fail(delivery, None, e.message),
         }
+    }
+
+    /// The PDF attached to the invoice's e-mail: the same document the page and the API serve.
+    async fn invoice_pdf(
+        &self,
+        account_id: &str,
+        invoice_id: &str,
+        payment_url: &str,
+    ) -> Result<Vec<u8>, StoreError> {
+        let invoice = self.store.get_invoice(account_id, invoice_id).await?;
+        crate::portal::documents::stored_or_rendered(
+            self.store.as_ref(),
+            account_id,
+            &invoice,
+            payment_url,
+        )
+        .await
     }
 
     fn retry_or_fail(

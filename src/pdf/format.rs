@@ -103,7 +103,11 @@ pub fn vat_over(rate: VatRate, taxable: Money, language: Language) -> String {
         Language::Dutch => ("Btw", "over"),
         Language::English => ("VAT", "on"),
     };
-    format!("{vat} {} {over} {}", self::rate(rate), money(taxable, language))
+    format!(
+        "{vat} {} {over} {}",
+        self::rate(rate),
+        money(taxable, language)
+    )
 }
 
 /// The page number in the footer: `Pagina 1/3`, `Page 1/3`.

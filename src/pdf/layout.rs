@@ -105,7 +105,10 @@ impl Flow<'_> {
             self.page().logo(LEFT, TOP - height, width, height);
             left_bottom = TOP - height;
         } else {
-            for (i, line) in wrap(seller.legal_name, Font::Bold, 16.0, 280.0).iter().enumerate() {
+            for (i, line) in wrap(seller.legal_name, Font::Bold, 16.0, 280.0)
+                .iter()
+                .enumerate()
+            {
                 let y = TOP - 13.0 - i as f32 * 19.0;
                 self.page().text(LEFT, y, Font::Bold, 16.0, ACCENT, line);
                 left_bottom = y - 6.0;
@@ -113,12 +116,16 @@ impl Flow<'_> {
         }
 
         let title = self.labels.title.to_uppercase();
-        self.page().text_right(RIGHT, TOP - 18.0, Font::Bold, 22.0, ACCENT, &title);
+        self.page()
+            .text_right(RIGHT, TOP - 18.0, Font::Bold, 22.0, ACCENT, &title);
         let address = &seller.address;
         let mut lines = vec![
             (Font::Bold, seller.legal_name.to_owned()),
             (Font::Regular, address.street.to_owned()),
-            (Font::Regular, format!("{} {}", address.zip_code, address.city)),
+            (
+                Font::Regular,
+                format!("{} {}", address.zip_code, address.city),
+            ),
             (Font::Regular, address.country.to_owned()),
         ];
         if let Some(email) = seller.email {
@@ -127,7 +134,10 @@ impl Flow<'_> {
         if let Some(phone) = seller.phone {
             lines.push((Font::Regular, format!("{} {phone}", self.labels.phone)));
         }
-        lines.push((Font::Regular, format!("{} {}", self.labels.kvk, seller.kvk_number)));
+        lines.push((
+            Font::Regular,
+            format!("{} {}", self.labels.kvk, seller.kvk_number),
+        ));
         let vat_label = self.labels.vat_number;
         lines.push((Font::Regular, format!("{vat_label} {}", seller.vat_number)));
         let mut y = TOP - 38.0;
@@ -145,13 +155,23 @@ impl Flow<'_> {
         let top = self.y;
         let (labels, doc) = (self.labels, self.doc);
         let customer = &doc.customer;
-        self.page().text(LEFT, top - 6.0, Font::Bold, SMALL, MUTED, &labels.bill_to.to_uppercase());
+        self.page().text(
+            LEFT,
+            top - 6.0,
+            Font::Bold,
+            SMALL,
+            MUTED,
+            &labels.bill_to.to_uppercase(),
+        );
         let mut y = top - 20.0;
         let address = &customer.address;
         let lines = [
             (Font::Bold, customer.company_name.to_owned()),
             (Font::Regular, address.street.to_owned()),
-            (Font::Regular, format!("{} {}", address.zip_code, address.city)),
+            (
+                Font::Regular,
+                format!("{} {}", address.zip_code, address.city),
+            ),
             (Font::Regular, address.country.to_owned()),
         ];
         for (font, text) in lines.iter().filter(|(_, text)| !text.trim().is_empty()) {
@@ -166,14 +186,19 @@ impl Flow<'_> {
             (labels.invoice_number, doc.invoice_number.to_owned()),
             (labels.issue_date, format::date(doc.issue_date, language)),
             (labels.due_date, format::date(doc.due_date, language)),
-            (labels.payment_term, format::days(doc.payment_term_days, language)),
+            (
+                labels.payment_term,
+                format::days(doc.payment_term_days, language),
+            ),
         ];
         let (label_x, value_x) = (RIGHT - 215.0, RIGHT - 120.0);
         let mut fact_y = top - 20.0;
         for (label, value) in facts {
-            self.page().text(label_x, fact_y, Font::Regular, BODY, MUTED, label);
+            self.page()
+                .text(label_x, fact_y, Font::Regular, BODY, MUTED, label);
             for line in wrap(&value, Font::Bold, BODY, RIGHT - value_x) {
-                self.page().text(value_x, fact_y, Font::Bold, BODY, INK, &line);
+                self.page()
+                    .text(value_x, fact_y, Font::Bold, BODY, INK, &line);
                 fact_y -= 13.0;
             }
         }
@@ -184,7 +209,13 @@ impl Flow<'_> {
         let labels = self.labels;
         let (top, base) = (self.y, self.y - 13.0);
         let page = self.page();
-        page.fill(LEFT, top - HEADER_HEIGHT, RIGHT - LEFT, HEADER_HEIGHT, SHADE);
+        page.fill(
+            LEFT,
+            top - HEADER_HEIGHT,
+            RIGHT - LEFT,
+            HEADER_HEIGHT,
+            SHADE,
+        );
         page.text(LEFT + PAD, base, Font::Bold, 8.0, INK, labels.description);
         let headings = [labels.rate, labels.excl_vat, labels.vat, labels.incl_vat];
         for ((right, width), label) in COLUMNS.into_iter().zip(headings) {
@@ -227,7 +258,8 @@ impl Flow<'_> {
                     self.y -= ROW_PAD;
                 }
                 let base = self.y - ASCENT;
-                self.page().text(LEFT + PAD, base, Font::Regular, BODY, INK, piece);
+                self.page()
+                    .text(LEFT + PAD, base, Font::Regular, BODY, INK, piece);
                 self.y -= LEADING;
             }
             self.y -= ROW_PAD;
@@ -242,7 +274,10 @@ impl Flow<'_> {
         let totals = doc.totals;
         let mut rows = vec![(labels.subtotal.to_owned(), totals.subtotal)];
         for rate in &totals.breakdown {
-            rows.push((format::vat_over(rate.rate, rate.taxable, language), rate.vat));
+            rows.push((
+                format::vat_over(rate.rate, rate.taxable, language),
+                rate.vat,
+            ));
         }
         rows.push((labels.total_vat.to_owned(), totals.vat));
         let height = rows.len() as f32 * 14.0 + 32.0;
@@ -255,7 +290,15 @@ impl Flow<'_> {
             let value = format::money(amount, language);
             let page = self.page();
             page.text(label_x, y - ASCENT, Font::Regular, size, INK, &label);
-            page.text_right_fit(INCL_RIGHT, y - ASCENT, Font::Regular, BODY, 100.0, INK, &value);
+            page.text_right_fit(
+                INCL_RIGHT,
+                y - ASCENT,
+                Font::Regular,
+                BODY,
+                100.0,
+                INK,
+                &value,
+            );
             y -= 14.0;
         }
         let total = format::money(totals.total, language);
@@ -290,7 +333,11 @@ impl Flow<'_> {
         let url_size = fit_size(doc.payment_url, Font::Regular, BODY, inner.1 - inner.0).max(7.0);
         let url = wrap(doc.payment_url, Font::Regular, url_size, inner.1 - inner.0);
         let rows = left.len().max(right.len());
-        let url_height = if doc.payment_url.is_empty() { 0.0 } else { 14.0 + url.len() as f32 * 11.0 };
+        let url_height = if doc.payment_url.is_empty() {
+            0.0
+        } else {
+            14.0 + url.len() as f32 * 11.0
+        };
         let height = 34.0 + rows as f32 * 13.0 + url_height + 8.0;
 
         self.y -= 8.0;
@@ -298,7 +345,14 @@ impl Flow<'_> {
         let top = self.y;
         let page = self.page();
         page.fill(LEFT, top - height, RIGHT - LEFT, height, SHADE);
-        page.text(inner.0, top - 18.0, Font::Bold, 10.0, ACCENT, labels.payment);
+        page.text(
+            inner.0,
+            top - 18.0,
+            Font::Bold,
+            10.0,
+            ACCENT,
+            labels.payment,
+        );
         let first = top - 36.0;
         for cells in [&left, &right] {
             for (i, (x, label, value, value_x)) in cells.iter().enumerate() {
@@ -355,7 +409,10 @@ fn grid<'a>(pairs: &[(&'a str, String)], left: f32, right: f32, label_width: f32
     let mut cells = Vec::new();
     for (label, value) in pairs {
         let value_x = left + label_width;
-        for (i, line) in wrap(value, Font::Bold, BODY, right - value_x).into_iter().enumerate() {
+        for (i, line) in wrap(value, Font::Bold, BODY, right - value_x)
+            .into_iter()
+            .enumerate()
+        {
             cells.push((left, (i == 0).then_some(*label), line, value_x));
         }
     }

@@ -2,6 +2,8 @@
 //! first, and never finds an object of another account. `sqlite` is the embedded backend,
 //! `postgres` the one for several instances; both run the SQL in `sql`.
 
+mod payment_rows;
+mod payments;
 pub mod postgres;
 mod rows;
 mod sql;
@@ -18,6 +20,8 @@ use crate::domain::invoice::ManualLine;
 use crate::domain::money::Money;
 use crate::domain::scopes::Scope;
 
+pub use payments::{LinkStatus, Payment, PaymentLink, PaymentStore, PaymentTarget, PaymentUpdate};
+
 pub type StoreResult<T> = Result<T, StoreError>;
 
 #[derive(Debug, thiserror::Error)]
@@ -28,6 +32,10 @@ pub enum StoreError {
     /// by field path, answered as a 422.
     #[error("invalid: {0:?}")]
     Invalid(FieldErrors),
+    /// The change does not fit the object's state (closing a closed link): a 422 with this
+    /// message.
+    #[error("refused: {0}")]
+    Refused(String),
     #[error("the account's monthly invoice limit of {limit} is reached")]
     LimitReached { limit: i64 },
     #[error(transparent)]
@@ -118,8 +126,14 @@ pub struct PageQuery {
 }
 
 /// Everything the server stores; each backend implements every part.
-pub trait Store: AccountStore + CustomerStore + GroupStore + InvoiceStore + OutboxStore {}
-impl<T: AccountStore + CustomerStore + GroupStore + InvoiceStore + OutboxStore> Store for T {}
+pub trait Store:
+    AccountStore + CustomerStore + GroupStore + InvoiceStore + OutboxStore + PaymentStore
+{
+}
+impl<T: AccountStore + CustomerStore + GroupStore + InvoiceStore + OutboxStore + PaymentStore> Store
+    for T
+{
+}
 
 /// Schema, deployment settings, accounts and API keys.
 #[async_trait]
@@ -298,6 +312,7 @@ pub struct NewEvent {
 pub trait EventRenderer: Send + Sync {
     fn customer_event(&self, event_type: EventType, customer: &Customer) -> NewEvent;
     fn invoice_event(&self, event_type: EventType, invoice: &CustomerInvoice) -> NewEvent;
+    fn payment_link_event(&self, event_type: EventType, link: &PaymentLink) -> NewEvent;
 }
 
 /// A validated invoice ready to insert, with everything derived already computed.

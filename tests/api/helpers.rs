@@ -38,6 +38,8 @@ pub struct Options {
     pub outbox_worker: bool,
     /// E-mail through this SMTP server instead of `.eml` files.
     pub smtp_url: Option<String>,
+    /// Mollie's API base; a local fake in the payment tests.
+    pub mollie_api_url: String,
 }
 
 impl Default for Options {
@@ -48,6 +50,7 @@ impl Default for Options {
             allow_private_webhooks: true,
             outbox_worker: false,
             smtp_url: None,
+            mollie_api_url: portaal::payments::mollie::DEFAULT_API_URL.to_owned(),
         }
     }
 }
@@ -74,6 +77,7 @@ impl TestApp {
             allow_private_webhooks: options.allow_private_webhooks,
             smtp_url: options.smtp_url.clone(),
             mail_from: "Test BV <facturen@test.example>".to_owned(),
+            mollie_api_url: options.mollie_api_url.clone(),
             outbox_worker: options.outbox_worker,
         };
         let store = startup::open_store(&config.database_url)
@@ -143,6 +147,19 @@ impl TestApp {
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.api)
+    }
+
+    /// A URL outside `/v1` (pages, download links).
+    pub fn public_url(&self, path: &str) -> String {
+        format!("{}{path}", self.api.trim_end_matches("/v1"))
+    }
+
+    /// Sets the seller details of this app's account, as `portaal accounts update` does.
+    pub async fn set_seller(&self, patch: portaal::domain::seller::SellerPatch) {
+        self.store
+            .update_seller(&self.account_id, &patch)
+            .await
+            .expect("seller details");
     }
 
     pub fn get(&self, path: &str) -> RequestBuilder {

@@ -4,14 +4,18 @@
 mod helpers;
 
 mod auth;
+mod browser;
 mod cli;
 mod customer_groups;
 mod customer_invoices;
 mod customers;
 mod hostile_input;
 mod invoice_uploads;
+mod mollie_fake;
 mod multi_instance;
 mod openapi;
 mod outbox;
 mod pagination;
+mod payment_links;
+mod portal;
 mod webhooks;

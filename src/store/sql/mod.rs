@@ -12,12 +12,14 @@ mod customers;
 mod groups;
 mod invoices;
 mod outbox;
+mod payments;
 
 pub(crate) use accounts::accounts_impl;
 pub(crate) use customers::customers_impl;
 pub(crate) use groups::groups_impl;
 pub(crate) use invoices::invoices_impl;
 pub(crate) use outbox::outbox_impl;
+pub(crate) use payments::payments_impl;
 
 use super::StoreError;
 
@@ -30,6 +32,7 @@ macro_rules! impl_store {
         $crate::store::sql::customers_impl!($store, $db);
         $crate::store::sql::groups_impl!($store, $db);
         $crate::store::sql::invoices_impl!($store, $db);
+        $crate::store::sql::payments_impl!($store, $db);
     };
 }
 pub(crate) use impl_store;

@@ -1,0 +1,373 @@
+//! `GET /public-invoice/{invoiceId}/pay/{token}`: the invoice as its customer sees it, with
+//! its PDF, and the pay action (`POST` to the same URL).
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::pay::{self, Started};
+use super::texts::Texts;
+use super::{documents, not_found, render, same_secret};
+use crate::domain::ids;
+use crate::domain::invoice;
+use crate::domain::seller::SellerDetails;
+use crate::http::AppState;
+use crate::payments::bank_transfer;
+use crate::store::{Customer, CustomerInvoice, InvoiceContent, PaymentTarget, StoreError};
+
+/// An invoice the URL's token opens.
+pub(super) struct Opened {
+    pub account_id: String,
+    pub invoice: CustomerInvoice,
+    /// The page's own URL (it holds the token).
+    pub url: String,
+}
+
+/// The invoice behind the URL, or `None` for anything that must look like "not found".
+async fn open(state: &AppState, invoice_id: &str, token: &str) -> Result<Option<Opened>, Response> {
+    if !ids::is_well_formed(invoice_id) || token.is_empty() || token.len() > 128 {
+        return Ok(None);
+    }
+    match state.store.find_invoice(invoice_id).await {
+        Ok((account_id, invoice)) if same_secret(token, &invoice.payment_token) => {
+            let url = format!(
+                "{}/public-invoice/{}/pay/{}",
+                state.public_base, invoice.id, invoice.payment_token
+            );
+            Ok(Some(Opened {
+                account_id,
+                invoice,
+                url,
+            }))
+        }
+        Ok(_) | Err(StoreError::NotFound) => Ok(None),
+        Err(e) => Err(pay::internal("reading an invoice for its page", e)),
+    }
+}
+
+#[derive(Deserialize)]
+pub(super) struct PageQuery {
+    /// Set on the URL the payment provider sends the payer back to.
+    #[serde(rename = "return")]
+    returned: Option<String>,
+}
+
+impl PageQuery {
+    pub fn returned(&self) -> bool {
+        self.returned.is_some()
+    }
+}
+
+pub(super) async fn show_invoice_page(
+    State(state): State<AppState>,
+    Path((invoice_id, token)): Path<(String, String)>,
+    Query(query): Query<PageQuery>,
+) -> Response {
+    let mut opened = match open(&state, &invoice_id, &token).await {
+        Ok(Some(opened)) => opened,
+        Ok(None) => return not_found(),
+        Err(response) => return response,
+    };
+    let mut notice = None;
+    if query.returned() && opened.invoice.paid_at.is_none() {
+        // Back from the provider: ask it now rather than wait for its webhook.
+        let target = PaymentTarget::Invoice(opened.invoice.id.clone());
+        let settled = pay::refresh_latest(&state, &opened.account_id, &target).await;
+        if let Ok((_, invoice)) = state.store.find_invoice(&opened.invoice.id).await {
+            opened.invoice = invoice;
+        }
+        if opened.invoice.paid_at.is_none() {
+            notice = Some(match settled {
+                Err(_) => Notice::ProviderDown,
+                Ok(_) => Notice::Processing,
+            });
+        }
+    }
+    page(&state, &opened, notice, StatusCode::OK).await
+}
+
+pub(super) async fn pay_invoice(
+    State(state): State<AppState>,
+    Path((invoice_id, token)): Path<(String, String)>,
+) -> Response {
+    let opened = match open(&state, &invoice_id, &token).await {
+        Ok(Some(opened)) => opened,
+        Ok(None) => return not_found(),
+        Err(response) => return response,
+    };
+    let invoice = &opened.invoice;
+    if invoice.paid_at.is_some() || invoice.amount.cents() <= 0 {
+        return Redirect::to(&opened.url).into_response();
+    }
+    let texts = texts_of(&state, &opened.account_id).await;
+    let description = format!("{} {}", texts.invoice, invoice.invoice_number);
+    let started = pay::start(
+        &state,
+        &opened.account_id,
+        PaymentTarget::Invoice(invoice.id.clone()),
+        invoice.amount,
+        description,
+        format!("{}?return=1", opened.url),
+    )
+    .await;
+    match started {
+        Started::Redirect(url) => Redirect::to(&url).into_response(),
+        Started::NotOffered => Redirect::to(&opened.url).into_response(),
+        Started::ProviderDown => {
+            page(
+                &state,
+                &opened,
+                Some(Notice::ProviderDown),
+                StatusCode::BAD_GATEWAY,
+            )
+            .await
+        }
+        Started::Failed(response) => response,
+    }
+}
+
+pub(super) async fn download_invoice_pdf(
+    State(state): State<AppState>,
+    Path((invoice_id, token)): Path<(String, String)>,
+) -> Response {
+    let opened = match open(&state, &invoice_id, &token).await {
+        Ok(Some(opened)) => opened,
+        Ok(None) => return not_found(),
+        Err(response) => return response,
+    };
+    match documents::invoice_pdf(&state, &opened.account_id, &opened.invoice).await {
+        Ok(bytes) => documents::pdf_response(&opened.invoice, bytes),
+        Err(e) => pay::internal("rendering an invoice PDF for its page", e),
+    }
+}
+
+pub(super) async fn seller_logo(
+    State(state): State<AppState>,
+    Path((invoice_id, token)): Path<(String, String)>,
+) -> Response {
+    match open(&state, &invoice_id, &token).await {
+        Ok(Some(opened)) => logo_response(&state, &opened.account_id).await,
+        Ok(None) => not_found(),
+        Err(response) => response,
+    }
+}
+
+/// The account's logo as an image response (404 without one).
+pub(super) async fn logo_response(state: &AppState, account_id: &str) -> Response {
+    match state.store.get_logo(account_id).await {
+        Ok(Some((bytes, media_type))) => {
+            let mut response = bytes.into_response();
+            if let Ok(value) = HeaderValue::from_str(&media_type) {
+                response.headers_mut().insert(header::CONTENT_TYPE, value);
+            }
+            response
+        }
+        Ok(None) | Err(StoreError::NotFound) => not_found(),
+        Err(e) => pay::internal("reading a logo", e),
+    }
+}
+
+pub(super) async fn texts_of(state: &AppState, account_id: &str) -> &'static Texts {
+    match state.store.get_account(account_id).await {
+        Ok(account) => Texts::for_locale(&account.locale),
+        Err(_) => Texts::for_locale("nl"),
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Notice {
+    Processing,
+    ProviderDown,
+}
+
+pub(super) struct LineView {
+    pub description: String,
+    pub excl: String,
+    pub rate: String,
+    pub vat: String,
+    pub incl: String,
+}
+
+pub(super) struct RateView {
+    pub rate: String,
+    pub taxable: String,
+    pub vat: String,
+}
+
+pub(super) struct TransferView {
+    pub beneficiary: String,
+    pub iban: String,
+    pub bic: Option<String>,
+    pub amount: String,
+    pub reference: String,
+}
+
+/// The seller as the page header shows it.
+pub(super) struct SellerView {
+    pub name: String,
+    pub address: Vec<String>,
+    pub kvk_number: Option<String>,
+    pub vat_number: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub logo_url: Option<String>,
+}
+
+impl SellerView {
+    pub fn new(seller: &SellerDetails, fallback_name: &str, logo_url: String) -> SellerView {
+        let mut address = Vec::new();
+        if let Some(street) = &seller.street {
+            address.push(street.clone());
+        }
+        let place = [seller.zip_code.as_deref(), seller.city.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join("  ");
+        if !place.is_empty() {
+            address.push(place);
+        }
+        SellerView {
+            name: seller
+                .legal_name
+                .clone()
+                .unwrap_or_else(|| fallback_name.to_owned()),
+            address,
+            kvk_number: seller.kvk_number.clone(),
+            vat_number: seller.vat_number.clone(),
+            email: seller.email.clone(),
+            phone: seller.phone.clone(),
+            logo_url: seller.logo_type.is_some().then_some(logo_url),
+        }
+    }
+}
+
+#[derive(askama::Template)]
+#[template(path = "portal/invoice.html")]
+struct InvoicePage {
+    t: &'static Texts,
+    seller: SellerView,
+    customer: Customer,
+    number: String,
+    issued: String,
+    due: String,
+    /// `paid`, `open` or `overdue`: the badge's class.
+    status_class: &'static str,
+    status: &'static str,
+    paid_on: Option<String>,
+    lines: Vec<LineView>,
+    breakdown: Vec<RateView>,
+    subtotal: Option<String>,
+    total_vat: Option<String>,
+    total: String,
+    pdf_url: String,
+    pay_url: String,
+    /// Unpaid with something to pay.
+    payable: bool,
+    online: bool,
+    transfer: Option<TransferView>,
+    notice: Option<&'static str>,
+}
+
+async fn page(
+    state: &AppState,
+    opened: &Opened,
+    notice: Option<Notice>,
+    status: StatusCode,
+) -> Response {
+    let loaded = tokio::try_join!(
+        state.store.get_account(&opened.account_id),
+        state.store.get_seller(&opened.account_id),
+        state
+            .store
+            .get_invoice_customer(&opened.account_id, &opened.invoice.customer_id),
+    );
+    let (account, seller, customer) = match loaded {
+        Ok(loaded) => loaded,
+        Err(e) => return pay::internal("reading an invoice page's account", e),
+    };
+    let t = Texts::for_locale(&account.locale);
+    let invoice = &opened.invoice;
+    let today = state.clock.now().to_zoned(state.time_zone.clone()).date();
+    let (status_class, status_text) = match invoice.paid_at {
+        Some(_) => ("paid", t.status_paid),
+        None if today > invoice.due_at => ("overdue", t.status_overdue),
+        None => ("open", t.status_open),
+    };
+    let (lines, breakdown, subtotal, total_vat) = match &invoice.content {
+        InvoiceContent::Manual { lines } => {
+            let totals = invoice::totals(lines);
+            let views = lines
+                .iter()
+                .zip(&totals.lines)
+                .map(|(line, sums)| LineView {
+                    description: line.description.clone(),
+                    excl: t.money(sums.amount_excl_vat),
+                    rate: crate::pdf::format::rate(sums.rate),
+                    vat: t.money(sums.vat),
+                    incl: t.money(sums.amount_incl_vat),
+                })
+                .collect();
+            let rates = totals
+                .breakdown
+                .iter()
+                .map(|r| RateView {
+                    rate: crate::pdf::format::rate(r.rate),
+                    taxable: t.money(r.taxable),
+                    vat: t.money(r.vat),
+                })
+                .collect();
+            (
+                views,
+                rates,
+                Some(t.money(totals.subtotal)),
+                Some(t.money(totals.vat)),
+            )
+        }
+        InvoiceContent::Uploaded => (Vec::new(), Vec::new(), None, None),
+    };
+    let payable = invoice.paid_at.is_none() && invoice.amount.cents() > 0;
+    let transfer = bank_transfer(
+        &seller,
+        &account.name,
+        invoice.amount,
+        &invoice.invoice_number,
+    )
+    .filter(|_| payable)
+    .map(|b| TransferView {
+        beneficiary: b.beneficiary,
+        iban: b.iban,
+        bic: b.bic,
+        amount: t.money(b.amount),
+        reference: b.reference,
+    });
+    let view = InvoicePage {
+        t,
+        seller: SellerView::new(&seller, &account.name, format!("{}/logo", opened.url)),
+        customer,
+        number: invoice.invoice_number.clone(),
+        issued: t.date(invoice.issued_at),
+        due: t.date(invoice.due_at),
+        status_class,
+        status: status_text,
+        paid_on: invoice
+            .paid_at
+            .map(|at| t.date(at.to_zoned(state.time_zone.clone()).date())),
+        lines,
+        breakdown,
+        subtotal,
+        total_vat,
+        total: t.money(invoice.amount),
+        pdf_url: format!("{}/pdf", opened.url),
+        pay_url: opened.url.clone(),
+        payable,
+        online: payable && seller.mollie_enabled,
+        transfer,
+        notice: notice.map(|n| match n {
+            Notice::Processing => t.processing,
+            Notice::ProviderDown => t.provider_down,
+        }),
+    };
+    render(status, &view)
+}
