@@ -35,7 +35,11 @@ fn lines(count: usize) -> Vec<ManualLine> {
         .collect()
 }
 
-fn document<'a>(lines: &'a [ManualLine], totals: &'a Totals, logo: &'a [u8]) -> InvoiceDocument<'a> {
+fn document<'a>(
+    lines: &'a [ManualLine],
+    totals: &'a Totals,
+    logo: &'a [u8],
+) -> InvoiceDocument<'a> {
     InvoiceDocument {
         language: Language::Dutch,
         seller: Seller {
@@ -84,7 +88,11 @@ fn logo() -> Vec<u8> {
     for y in 0..height {
         for x in 0..width {
             let mark = x < 80 && (x as i32 - 40).pow(2) + (y as i32 - 40).pow(2) < 1300;
-            data.extend_from_slice(if mark { &[28, 77, 135, 255] } else { &[0, 0, 0, 0] });
+            data.extend_from_slice(if mark {
+                &[28, 77, 135, 255]
+            } else {
+                &[0, 0, 0, 0]
+            });
         }
     }
     writer.write_image_data(&data).expect("PNG data");
@@ -127,7 +135,11 @@ fn main() {
         for _ in 0..10 {
             render_invoice(&doc);
         }
-        let renders = if count == 10 { renders } else { renders.div_ceil(10) };
+        let renders = if count == 10 {
+            renders
+        } else {
+            renders.div_ceil(10)
+        };
         measure(&format!("{count:>4} lines"), &doc, renders);
     }
 }

@@ -33,7 +33,11 @@ fn totals(lines: &[ManualLine]) -> Totals {
     compute_totals(&inputs)
 }
 
-fn document<'a>(language: Language, lines: &'a [ManualLine], totals: &'a Totals) -> InvoiceDocument<'a> {
+fn document<'a>(
+    language: Language,
+    lines: &'a [ManualLine],
+    totals: &'a Totals,
+) -> InvoiceDocument<'a> {
     InvoiceDocument {
         language,
         seller: Seller {
@@ -73,12 +77,16 @@ fn document<'a>(language: Language, lines: &'a [ManualLine], totals: &'a Totals)
 
 fn parse(pdf: &[u8]) -> Document {
     assert!(pdf.starts_with(b"%PDF-"), "no PDF header");
-    assert!(pdf.trim_ascii_end().ends_with(b"%%EOF"), "no end-of-file marker");
+    assert!(
+        pdf.trim_ascii_end().ends_with(b"%%EOF"),
+        "no end-of-file marker"
+    );
     Document::load_mem(pdf).expect("lopdf reads the PDF")
 }
 
 fn page_text(pdf: &Document, page: u32) -> String {
-    pdf.extract_text(&[page]).expect("the text can be extracted")
+    pdf.extract_text(&[page])
+        .expect("the text can be extracted")
 }
 
 fn all_text(pdf: &Document) -> String {
@@ -94,7 +102,10 @@ fn media_box(pdf: &Document, page: u32) -> Vec<f32> {
 }
 
 fn assert_contains(text: &str, part: &str) {
-    assert!(text.contains(part), "{part:?} is not in the PDF text:\n{text}");
+    assert!(
+        text.contains(part),
+        "{part:?} is not in the PDF text:\n{text}"
+    );
 }
 
 #[test]
@@ -154,7 +165,13 @@ fn the_totals_and_every_rate_of_the_breakdown_are_printed_as_the_domain_computes
         &lines,
         &totals,
     ))));
-    for part in ["INVOICE", "VAT no. NL123456789B01", "14 April 2025", "Total due", "Page 1/1"] {
+    for part in [
+        "INVOICE",
+        "VAT no. NL123456789B01",
+        "14 April 2025",
+        "Total due",
+        "Page 1/1",
+    ] {
         assert_contains(&english, part);
     }
 }
@@ -164,7 +181,11 @@ fn a_thousand_lines_run_onto_numbered_pages_that_each_repeat_the_table_header() 
     let one = lines(1);
     let thousand = lines(1000);
     let totals = totals(&thousand);
-    let pdf = parse(&render_invoice(&document(Language::Dutch, &thousand, &totals)));
+    let pdf = parse(&render_invoice(&document(
+        Language::Dutch,
+        &thousand,
+        &totals,
+    )));
 
     let pages = pdf.get_pages().len();
     assert!(pages >= 20, "1000 lines on only {pages} pages");
@@ -215,27 +236,45 @@ fn the_payment_link_is_clickable_and_the_document_is_titled_by_its_number() {
     let pdf = parse(&render_invoice(&document(Language::Dutch, &lines, &totals)));
 
     let page = pdf.get_pages()[&1];
-    let annotations = pdf.get_page_annotations(page).expect("the page has annotations");
+    let annotations = pdf
+        .get_page_annotations(page)
+        .expect("the page has annotations");
     let uris: Vec<Vec<u8>> = annotations
         .iter()
-        .filter_map(|a| a.get(b"A").ok()?.as_dict().ok()?.get(b"URI").ok()?.as_str().ok())
+        .filter_map(|a| {
+            a.get(b"A")
+                .ok()?
+                .as_dict()
+                .ok()?
+                .get(b"URI")
+                .ok()?
+                .as_str()
+                .ok()
+        })
         .map(<[u8]>::to_vec)
         .collect();
     assert_eq!(uris, [URL.as_bytes().to_vec()]);
 
-    let info = pdf.trailer.get(b"Info").and_then(Object::as_reference).unwrap();
+    let info = pdf
+        .trailer
+        .get(b"Info")
+        .and_then(Object::as_reference)
+        .unwrap();
     let info = pdf.get_dictionary(info).unwrap();
     assert_eq!(info.get(b"Title").unwrap().as_str().unwrap(), b"2025-0042");
     assert_eq!(info.get(b"Producer").unwrap().as_str().unwrap(), b"portaal");
 }
 
 #[test]
-fn pdftoppm_draws_the_first_page() {
+fn pdftoppm_draws_the_first_page_with_a_jpeg_logo() {
     let lines = lines(10);
     let totals = totals(&lines);
+    let mut doc = document(Language::Dutch, &lines, &totals);
+    // A JPEG logo is passed through for the reader to decode; make sure a real one can.
+    doc.seller.logo = Some(include_bytes!("fixtures/logo.jpg"));
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("invoice.pdf");
-    std::fs::write(&input, render_invoice(&document(Language::Dutch, &lines, &totals))).unwrap();
+    std::fs::write(&input, render_invoice(&doc)).unwrap();
     let output = dir.path().join("page");
     let run = std::process::Command::new("pdftoppm")
         .args(["-png", "-r", "50", "-f", "1", "-l", "1", "-singlefile"])
@@ -251,7 +290,10 @@ fn pdftoppm_draws_the_first_page() {
     };
     // poppler reports a damaged file on stderr and still draws what it can.
     let complaints = String::from_utf8_lossy(&run.stderr);
-    assert!(run.status.success() && complaints.is_empty(), "pdftoppm: {complaints}");
+    assert!(
+        run.status.success() && complaints.is_empty(),
+        "pdftoppm: {complaints}"
+    );
     let png = std::fs::read(dir.path().join("page.png")).unwrap();
     assert!(png.starts_with(b"\x89PNG"), "pdftoppm wrote no PNG");
     // An A4 page at 50 dpi is 413.2 × 584.7 pixels, which poppler rounds up.

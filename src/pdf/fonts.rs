@@ -42,7 +42,10 @@ impl Font {
     /// The width in points of WinAnsi-encoded `text` at `size` points.
     pub(super) fn width_of_encoded(self, text: &[u8], size: f32) -> f32 {
         let widths = self.widths();
-        let units: u32 = text.iter().map(|&b| u32::from(widths[usize::from(b)])).sum();
+        let units: u32 = text
+            .iter()
+            .map(|&b| u32::from(widths[usize::from(b)]))
+            .sum();
         units as f32 * size / 1000.0
     }
 
@@ -118,7 +121,11 @@ pub(super) fn wrap(text: &str, font: Font, size: f32, max_width: f32) -> Vec<Str
         let space = font.width(" ", size);
         for word in paragraph.split([' ', '\t', '\r']).filter(|w| !w.is_empty()) {
             let word_width = font.width(word, size);
-            let needed = if line.is_empty() { word_width } else { line_width + space + word_width };
+            let needed = if line.is_empty() {
+                word_width
+            } else {
+                line_width + space + word_width
+            };
             if needed <= max_width + TOLERANCE {
                 if !line.is_empty() {
                     line.push(' ');

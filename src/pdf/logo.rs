@@ -116,7 +116,11 @@ fn decode_jpeg(bytes: &[u8]) -> Result<Logo, String> {
         3 => false,
         // CMYK JPEGs store their ink inverted or not depending on the program that made
         // them; guessing wrong prints a negative, so they are refused.
-        n => return Err(format!("a JPEG with {n} colour components is not supported")),
+        n => {
+            return Err(format!(
+                "a JPEG with {n} colour components is not supported"
+            ));
+        }
     };
     if info.width == 0 || info.height == 0 {
         return Err("the image is empty".to_owned());
@@ -144,8 +148,13 @@ pub(super) mod tests {
         let mut data = Vec::new();
         for y in 0..height {
             for x in 0..width {
-                let inside = x > width / 8 && x < width * 7 / 8 && y > height / 8 && y < height * 7 / 8;
-                data.extend_from_slice(if inside { &[30, 70, 140, 255] } else { &[0, 0, 0, 0] });
+                let inside =
+                    x > width / 8 && x < width * 7 / 8 && y > height / 8 && y < height * 7 / 8;
+                data.extend_from_slice(if inside {
+                    &[30, 70, 140, 255]
+                } else {
+                    &[0, 0, 0, 0]
+                });
             }
         }
         writer.write_image_data(&data).unwrap();
@@ -163,6 +172,15 @@ pub(super) mod tests {
         };
         let raw = miniz_oxide::inflate::decompress_to_vec_zlib(samples).unwrap();
         assert_eq!(raw.len(), 40 * 20 * 3);
+    }
+
+    #[test]
+    fn a_jpeg_is_embedded_as_it_is() {
+        let jpeg = include_bytes!("../../tests/fixtures/logo.jpg");
+        let logo = decode(jpeg, "T-1").expect("the JPEG is valid");
+        assert_eq!((logo.width, logo.height, logo.gray), (34, 48, false));
+        assert_eq!(logo.samples, Samples::Jpeg(jpeg.to_vec()));
+        assert_eq!(logo.alpha, None);
     }
 
     #[test]

@@ -17,6 +17,7 @@ pub mod format;
 mod labels;
 mod layout;
 mod logo;
+mod table;
 
 use jiff::civil::Date;
 use miniz_oxide::deflate::compress_to_vec_zlib;
@@ -101,7 +102,11 @@ const DEFLATE_LEVEL: u8 = 1;
 
 /// Renders the invoice as a PDF file.
 pub fn render_invoice(doc: &InvoiceDocument) -> Vec<u8> {
-    debug_assert_eq!(doc.lines.len(), doc.totals.lines.len(), "totals of other lines");
+    debug_assert_eq!(
+        doc.lines.len(),
+        doc.totals.lines.len(),
+        "totals of other lines"
+    );
     let logo = doc
         .seller
         .logo
@@ -154,7 +159,10 @@ pub fn render_invoice(doc: &InvoiceDocument) -> Vec<u8> {
         for (id, link) in link_ids.iter().zip(&page.links) {
             let mut annotation = pdf.annotation(*id);
             annotation.subtype(AnnotationType::Link).rect(link.rect);
-            annotation.border_style().width(0.0).style(BorderType::Solid);
+            annotation
+                .border_style()
+                .width(0.0)
+                .style(BorderType::Solid);
             annotation
                 .action()
                 .action_type(ActionType::Uri)

@@ -13,7 +13,11 @@ fn line(description: &str, cents: i64, rate: VatRate) -> ManualLine {
     }
 }
 
-fn document<'a>(lines: &'a [ManualLine], totals: &'a Totals, logo: Option<&'a [u8]>) -> InvoiceDocument<'a> {
+fn document<'a>(
+    lines: &'a [ManualLine],
+    totals: &'a Totals,
+    logo: Option<&'a [u8]>,
+) -> InvoiceDocument<'a> {
     InvoiceDocument {
         language: Language::Dutch,
         seller: Seller {
