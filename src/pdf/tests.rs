@@ -104,6 +104,9 @@ fn extreme_but_valid_input_still_renders() {
     let pdf = render_invoice(&doc);
     assert!(pdf.starts_with(b"%PDF-"));
     let contains = |needle: &[u8]| pdf.windows(needle.len()).any(|w| w == needle);
-    assert!(contains(b"/Count 2"), "the long line and the rest take two pages");
+    assert!(
+        contains(b"/Count 2"),
+        "the long line and the rest take two pages"
+    );
     assert!(!contains(b"/Annots"), "no link without a payment URL");
 }
