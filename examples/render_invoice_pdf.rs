@@ -1,6 +1,6 @@
 //! How fast the invoice PDF renders: a 10-line and a 1000-line invoice, many times each,
-//! with the mean and 99th percentile per render. Writes one of each to
-//! `target/render_invoice_pdf/` to look at.
+//! with the mean and 99th percentile per render; then the largest invoice the API accepts.
+//! Writes the first two to `target/render_invoice_pdf/` to look at.
 //!
 //! `cargo run --release --example render_invoice_pdf [renders of the small invoice]`
 
@@ -142,4 +142,12 @@ fn main() {
         };
         measure(&format!("{count:>4} lines"), &doc, renders);
     }
+    // The largest invoice the API accepts: 1000 lines of 1000 characters each.
+    let mut largest = lines(1000);
+    for line in &mut largest {
+        line.description = "Werkzaamheden ".repeat(72)[..1000].to_owned();
+    }
+    let totals = totals(&largest);
+    let doc = document(&largest, &totals, &logo);
+    measure("1000 lines of 1000 characters", &doc, renders.div_ceil(100));
 }

@@ -75,14 +75,13 @@ impl Page {
     }
 
     /// Draws `text` ending at `right`, at `size` or smaller so it is at most `max_width`
-    /// wide: a very large amount shrinks rather than running into its neighbour.
+    /// wide (the two make a column): a very large amount shrinks rather than running into its neighbour.
     pub(super) fn text_right_fit(
         &mut self,
-        right: f32,
+        (right, max_width): (f32, f32),
         y: f32,
         font: Font,
         size: f32,
-        max_width: f32,
         color: Color,
         text: &str,
     ) {

@@ -1,5 +1,5 @@
-//! Where everything goes: the letterhead and addresses on page 1, the line table (its
-//! header repeated on every page it runs onto), the totals with the VAT breakdown, the
+//! Where everything goes: the letterhead and addresses on page 1, the line table (in
+//! [`super::table`]), the totals with the VAT breakdown, the
 //! payment details, and a footer with the seller's registrations and the page number.
 //!
 //! Content flows down from the top of a page; whatever does not fit above the footer moves
@@ -11,38 +11,25 @@ use super::fonts::{Font, wrap};
 use super::format;
 use super::labels::Labels;
 use super::logo::Logo;
+use super::table::INCL_RIGHT;
 
 pub(super) const LEFT: f32 = 50.0;
 pub(super) const RIGHT: f32 = PAGE_WIDTH - 50.0;
-const TOP: f32 = PAGE_HEIGHT - 48.0;
+/// Cells keep this far from the edges of the table and the boxes.
+pub(super) const PAD: f32 = 6.0;
+pub(super) const TOP: f32 = PAGE_HEIGHT - 48.0;
 /// Flowing content stays above this line; the footer is below it.
-const BOTTOM: f32 = 70.0;
+pub(super) const BOTTOM: f32 = 70.0;
 
-const BODY: f32 = 9.0;
-const LEADING: f32 = 11.5;
+pub(super) const BODY: f32 = 9.0;
+pub(super) const LEADING: f32 = 11.5;
 const SMALL: f32 = 7.5;
 /// How far a baseline sits below the top of its line, for 9-point text.
-const ASCENT: f32 = 7.5;
+pub(super) const ASCENT: f32 = 7.5;
 
-/// The line table: a description column, then four right-aligned ones. Amounts up to
-/// € 99.999.999,99 fit their column at full size; larger ones are set smaller to fit.
-const PAD: f32 = 6.0;
-const GAP: f32 = 8.0;
-const INCL_RIGHT: f32 = RIGHT - PAD;
-const VAT_RIGHT: f32 = INCL_RIGHT - 84.0;
-const EXCL_RIGHT: f32 = VAT_RIGHT - 80.0;
-const RATE_RIGHT: f32 = EXCL_RIGHT - 80.0;
-const DESCRIPTION_WIDTH: f32 = RATE_RIGHT - 34.0 - GAP - (LEFT + PAD);
-/// Each amount column's right edge and the widest its text may be.
-const COLUMNS: [(f32, f32); 4] = [
-    (RATE_RIGHT, 34.0 - GAP),
-    (EXCL_RIGHT, 80.0 - GAP),
-    (VAT_RIGHT, 80.0 - GAP),
-    (INCL_RIGHT, 84.0 - GAP),
-];
-const HEADER_HEIGHT: f32 = 20.0;
-const ROW_PAD: f32 = 4.0;
-
+/// The seller's name (without a logo) on the left and their address block on the right
+/// are each at most this wide, so they never meet.
+const LETTERHEAD_WIDTH: f32 = 230.0;
 /// The largest logo: a box in the top left corner, in points.
 const LOGO_BOX: (f32, f32) = (170.0, 60.0);
 
@@ -63,21 +50,21 @@ pub(super) fn lay_out(doc: &InvoiceDocument, logo: Option<&Logo>) -> Vec<Page> {
     flow.pages
 }
 
-struct Flow<'a> {
-    doc: &'a InvoiceDocument<'a>,
-    labels: &'static Labels,
-    pages: Vec<Page>,
+pub(super) struct Flow<'a> {
+    pub doc: &'a InvoiceDocument<'a>,
+    pub labels: &'static Labels,
+    pub pages: Vec<Page>,
     /// The top of the next thing to draw on the last page.
-    y: f32,
+    pub y: f32,
 }
 
 impl Flow<'_> {
-    fn page(&mut self) -> &mut Page {
+    pub(super) fn page(&mut self) -> &mut Page {
         self.pages.last_mut().expect("there is always a page")
     }
 
     /// Starts a new page under a one-line reminder of whose invoice this is.
-    fn new_page(&mut self) {
+    pub(super) fn new_page(&mut self) {
         self.pages.push(Page::new());
         let (name, title) = (self.doc.seller.legal_name, self.labels.title);
         let reference = format!("{title} {}", self.doc.invoice_number);
@@ -89,7 +76,7 @@ impl Flow<'_> {
     }
 
     /// Makes room for `height` points, on a new page if this one is too full.
-    fn ensure(&mut self, height: f32) {
+    pub(super) fn ensure(&mut self, height: f32) {
         if self.y - height < BOTTOM {
             self.new_page();
         }
@@ -105,7 +92,7 @@ impl Flow<'_> {
             self.page().logo(LEFT, TOP - height, width, height);
             left_bottom = TOP - height;
         } else {
-            for (i, line) in wrap(seller.legal_name, Font::Bold, 16.0, 280.0)
+            for (i, line) in wrap(seller.legal_name, Font::Bold, 16.0, LETTERHEAD_WIDTH)
                 .iter()
                 .enumerate()
             {
@@ -142,7 +129,7 @@ impl Flow<'_> {
         lines.push((Font::Regular, format!("{vat_label} {}", seller.vat_number)));
         let mut y = TOP - 38.0;
         for (font, text) in lines.iter().filter(|(_, text)| !text.trim().is_empty()) {
-            for line in wrap(text, *font, 8.5, 240.0) {
+            for line in wrap(text, *font, 8.5, LETTERHEAD_WIDTH) {
                 self.page().text_right(RIGHT, y, *font, 8.5, INK, &line);
                 y -= 10.5;
             }
@@ -205,69 +192,6 @@ impl Flow<'_> {
         self.y = y.min(fact_y) - 12.0;
     }
 
-    fn table_header(&mut self) {
-        let labels = self.labels;
-        let (top, base) = (self.y, self.y - 13.0);
-        let page = self.page();
-        page.fill(
-            LEFT,
-            top - HEADER_HEIGHT,
-            RIGHT - LEFT,
-            HEADER_HEIGHT,
-            SHADE,
-        );
-        page.text(LEFT + PAD, base, Font::Bold, 8.0, INK, labels.description);
-        let headings = [labels.rate, labels.excl_vat, labels.vat, labels.incl_vat];
-        for ((right, width), label) in COLUMNS.into_iter().zip(headings) {
-            page.text_right_fit(right, base, Font::Bold, 8.0, width, INK, label);
-        }
-        self.y = top - HEADER_HEIGHT;
-    }
-
-    /// One row per invoice line; a row taller than what is left of the page moves to the
-    /// next one, and a row taller than a whole page is split between its text lines.
-    fn line_table(&mut self) {
-        self.ensure(HEADER_HEIGHT + LEADING + 2.0 * ROW_PAD);
-        self.table_header();
-        let (doc, language) = (self.doc, self.doc.language);
-        let page_room = TOP - 28.0 - HEADER_HEIGHT - BOTTOM;
-        for (line, totals) in doc.lines.iter().zip(&doc.totals.lines) {
-            let text = wrap(&line.description, Font::Regular, BODY, DESCRIPTION_WIDTH);
-            let height = text.len() as f32 * LEADING + 2.0 * ROW_PAD;
-            let fits_here = self.y - height >= BOTTOM;
-            if !fits_here && (height <= page_room || self.y - LEADING - 2.0 * ROW_PAD < BOTTOM) {
-                self.new_page();
-                self.table_header();
-            }
-            let base = self.y - ROW_PAD - ASCENT;
-            let amounts = [
-                format::rate(totals.rate),
-                format::money(totals.amount_excl_vat, language),
-                format::money(totals.vat, language),
-                format::money(totals.amount_incl_vat, language),
-            ];
-            let page = self.page();
-            for ((right, width), value) in COLUMNS.into_iter().zip(&amounts) {
-                page.text_right_fit(right, base, Font::Regular, BODY, width, INK, value);
-            }
-            self.y -= ROW_PAD;
-            for piece in &text {
-                if self.y - LEADING < BOTTOM {
-                    self.new_page();
-                    self.table_header();
-                    self.y -= ROW_PAD;
-                }
-                let base = self.y - ASCENT;
-                self.page()
-                    .text(LEFT + PAD, base, Font::Regular, BODY, INK, piece);
-                self.y -= LEADING;
-            }
-            self.y -= ROW_PAD;
-            let y = self.y;
-            self.page().rule(LEFT, RIGHT, y, 0.5, RULE);
-        }
-    }
-
     /// Subtotal, one line per VAT rate (rate, taxable amount, VAT), total VAT and total.
     fn totals(&mut self) {
         let (labels, doc, language) = (self.labels, self.doc, self.doc.language);
@@ -283,6 +207,8 @@ impl Flow<'_> {
         let height = rows.len() as f32 * 14.0 + 32.0;
         self.y -= 10.0;
         self.ensure(height);
+        // Amounts line up with the table's last column; labels take the room to their left.
+        const AMOUNT: (f32, f32) = (INCL_RIGHT, 100.0);
         let (label_x, width) = (RIGHT - 250.0, 140.0);
         let mut y = self.y - 4.0;
         for (label, amount) in rows {
@@ -290,15 +216,7 @@ impl Flow<'_> {
             let value = format::money(amount, language);
             let page = self.page();
             page.text(label_x, y - ASCENT, Font::Regular, size, INK, &label);
-            page.text_right_fit(
-                INCL_RIGHT,
-                y - ASCENT,
-                Font::Regular,
-                BODY,
-                100.0,
-                INK,
-                &value,
-            );
+            page.text_right_fit(AMOUNT, y - ASCENT, Font::Regular, BODY, INK, &value);
             y -= 14.0;
         }
         let total = format::money(totals.total, language);
@@ -307,7 +225,7 @@ impl Flow<'_> {
         let base = y - 13.0;
         let size = fit_size(labels.total, Font::Bold, 11.0, width);
         page.text(label_x, base, Font::Bold, size, ACCENT, labels.total);
-        page.text_right_fit(INCL_RIGHT, base, Font::Bold, 11.0, 100.0, ACCENT, &total);
+        page.text_right_fit(AMOUNT, base, Font::Bold, 11.0, ACCENT, &total);
         self.y = base - 16.0;
     }
 
@@ -417,25 +335,4 @@ fn grid<'a>(pairs: &[(&'a str, String)], left: f32, right: f32, label_width: f32
         }
     }
     cells
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::domain::money::Money;
-    use crate::pdf::Language;
-
-    #[test]
-    fn the_table_columns_leave_room_for_descriptions_and_amounts() {
-        assert!(DESCRIPTION_WIDTH > 190.0, "{DESCRIPTION_WIDTH}");
-        let rate = Font::Regular.width("21%", BODY);
-        assert!(rate <= COLUMNS[0].1, "{rate}");
-        for language in [Language::Dutch, Language::English] {
-            let amount = format::money(Money::from_cents(-9_999_999_999), language);
-            for (_, width) in &COLUMNS[1..] {
-                let needed = Font::Regular.width(&amount, BODY);
-                assert!(needed <= *width, "{amount} is {needed} wide");
-            }
-        }
-    }
 }

@@ -175,6 +175,15 @@ pub(super) mod tests {
     }
 
     #[test]
+    fn a_jpeg_is_embedded_as_it_is() {
+        let jpeg = include_bytes!("../../tests/fixtures/logo.jpg");
+        let logo = decode(jpeg, "T-1").expect("the JPEG is valid");
+        assert_eq!((logo.width, logo.height, logo.gray), (34, 48, false));
+        assert_eq!(logo.samples, Samples::Jpeg(jpeg.to_vec()));
+        assert_eq!(logo.alpha, None);
+    }
+
+    #[test]
     fn a_broken_or_unknown_image_is_skipped() {
         let mut truncated = sample_png(40, 20);
         truncated.truncate(60);

@@ -3,9 +3,11 @@
 //!
 //! The document carries what Art. 35a Wet OB 1968 asks of an invoice (the seller's name,
 //! address and VAT number, the customer's name and address, a unique number, the issue
-//! date, a description of each line, the taxable amount and VAT per rate) plus the KvK
-//! number (Handelsregisterwet art. 20) and what the customer needs to pay: the due date,
-//! the IBAN with the invoice number as reference, and the online payment link.
+//! date, a description of each line, the VAT rate and VAT amount, the taxable amount and VAT
+//! per rate) plus the KvK number, which the trade register rules ask on business documents,
+//! and what the customer needs to pay: the due date, the IBAN with the invoice number as
+//! reference, and the online payment link. Quantities and unit prices are not separate
+//! fields of an invoice line here, so they are part of its description.
 //!
 //! Nothing here computes an amount: the figures come from [`crate::domain::vat::Totals`],
 //! so the PDF shows exactly what the API shows. The output depends only on the input (no
@@ -17,6 +19,7 @@ pub mod format;
 mod labels;
 mod layout;
 mod logo;
+mod table;
 
 use jiff::civil::Date;
 use miniz_oxide::deflate::compress_to_vec_zlib;

@@ -81,3 +81,32 @@ fn a_logo_is_embedded_with_its_mask_and_a_broken_one_is_left_out() {
     assert!(without.starts_with(b"%PDF-"));
     assert!(!contains(&without, b"/Subtype /Image"));
 }
+
+#[test]
+fn extreme_but_valid_input_still_renders() {
+    let lines = [
+        line(&"Ω".repeat(1000), Money::MAX_ABS_CENTS, VatRate::Standard),
+        line(
+            "Korting\n\n\tvaste klant",
+            -Money::MAX_ABS_CENTS,
+            VatRate::Zero,
+        ),
+    ];
+    let totals = crate::domain::invoice::totals(&lines);
+    let number = "9".repeat(64);
+    let mut doc = document(&lines, &totals, None);
+    doc.invoice_number = &number;
+    doc.seller.bic = None;
+    doc.seller.email = None;
+    doc.customer.address.street = "";
+    doc.payment_url = "";
+    doc.language = Language::English;
+    let pdf = render_invoice(&doc);
+    assert!(pdf.starts_with(b"%PDF-"));
+    let contains = |needle: &[u8]| pdf.windows(needle.len()).any(|w| w == needle);
+    assert!(
+        contains(b"/Count 2"),
+        "the long line and the rest take two pages"
+    );
+    assert!(!contains(b"/Annots"), "no link without a payment URL");
+}
