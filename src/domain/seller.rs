@@ -43,11 +43,6 @@ impl SellerDetails {
         }
         missing
     }
-
-    /// The IBAN in groups of four, as it is printed for people.
-    pub fn iban_for_print(&self) -> Option<String> {
-        self.iban.as_deref().map(group_iban)
-    }
 }
 
 /// A change to the seller's details: `None` keeps a value, `Some(None)` clears it.
@@ -110,16 +105,6 @@ pub fn parse_iban(text: &str) -> Result<String, String> {
                 text.trim()
             )
         })
-}
-
-/// Prints an electronic IBAN in groups of four characters.
-pub fn group_iban(iban: &str) -> String {
-    let chars: Vec<char> = iban.chars().collect();
-    chars
-        .chunks(4)
-        .map(|chunk| chunk.iter().collect::<String>())
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 /// A VAT identification number. Dutch numbers (the btw-id since 2020) have the shape
@@ -245,7 +230,6 @@ mod tests {
             parse_iban("nl91 abna 0417 1643 00").unwrap(),
             "NL91ABNA0417164300"
         );
-        assert_eq!(group_iban("NL91ABNA0417164300"), "NL91 ABNA 0417 1643 00");
     }
 
     #[test]

@@ -31,22 +31,7 @@ impl InvoiceNotice {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Language {
-    Dutch,
-    English,
-}
-
-impl Language {
-    /// The account's `locale` setting; anything but `en` is Dutch.
-    pub fn from_locale(locale: &str) -> Language {
-        if locale.eq_ignore_ascii_case("en") {
-            Language::English
-        } else {
-            Language::Dutch
-        }
-    }
-}
+pub use crate::pdf::format::Language;
 
 /// The rendered e-mail.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -129,39 +114,20 @@ pub fn render(notice: &InvoiceNotice, language: Language) -> Rendered {
     }
 }
 
-/// `"1234.56"` → `€ 1.234,56` (Dutch) or `€1,234.56` (English).
+/// `"1234.56"` → `€ 1.234,56` (Dutch) or `€1,234.56` (English): the page's and the PDF's
+/// spelling. An amount the event does not carry in the API's form is shown as it is.
 pub fn format_euros(amount: &str, language: Language) -> String {
-    let (negative, digits) = match amount.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, amount),
-    };
-    let (whole, cents) = digits.split_once('.').unwrap_or((digits, "00"));
-    let (group, decimal) = match language {
-        Language::Dutch => ('.', ','),
-        Language::English => (',', '.'),
-    };
-    let mut grouped = String::new();
-    for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
-            grouped.push(group);
-        }
-        grouped.push(c);
-    }
-    let sign = if negative { "-" } else { "" };
-    match language {
-        Language::Dutch => format!("€ {sign}{grouped}{decimal}{cents}"),
-        Language::English => format!("{sign}€{grouped}{decimal}{cents}"),
+    match crate::domain::money::Money::parse(amount) {
+        Ok(money) => crate::pdf::format::money(money, language),
+        Err(_) => amount.to_owned(),
     }
 }
 
 /// `2025-04-28` → `28-04-2025` (Dutch) or `28 April 2025` (English).
 fn format_date(date: &str, language: Language) -> String {
-    let Ok(parsed) = date.parse::<jiff::civil::Date>() else {
-        return date.to_owned();
-    };
-    match language {
-        Language::Dutch => parsed.strftime("%d-%m-%Y").to_string(),
-        Language::English => parsed.strftime("%-d %B %Y").to_string(),
+    match date.parse::<jiff::civil::Date>() {
+        Ok(parsed) => crate::pdf::format::date(parsed, language),
+        Err(_) => date.to_owned(),
     }
 }
 

@@ -80,7 +80,7 @@ pub fn bank_transfer(
             .legal_name
             .clone()
             .unwrap_or_else(|| fallback_name.to_owned()),
-        iban: seller.iban_for_print()?,
+        iban: crate::pdf::format::iban(seller.iban.as_deref()?),
         bic: seller.bic.clone(),
         amount,
         reference: reference.to_owned(),

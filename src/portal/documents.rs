@@ -51,7 +51,7 @@ pub async fn stored_or_rendered(
     let payment_url = payment_url.to_owned();
     let bytes = tokio::task::spawn_blocking(move || {
         let totals = invoice::totals(&lines);
-        let iban = seller.iban_for_print().unwrap_or_default();
+        let iban = seller.iban.clone().unwrap_or_default();
         let doc = InvoiceDocument {
             language: Language::from_locale(&account.locale),
             seller: pdf::Seller {

@@ -732,20 +732,29 @@ async fn another_account_and_narrow_keys_cannot_touch_invoices() {
 }
 
 #[tokio::test]
-async fn a_manual_invoice_has_no_pdf_yet_and_says_so() {
+async fn a_manual_invoice_gets_a_rendered_pdf_behind_its_signed_link() {
     let (app, customer_id) = setup().await;
     let (_, inv) = create(
         &app,
-        &invoice(&customer_id, "NOPDF", one_line(json!("1.00"), json!(21))),
+        &invoice(&customer_id, "RENDERED", one_line(json!("1.00"), json!(21))),
     )
     .await;
-    let (status, err) = send(app.get(&format!(
+    let (status, link) = send(app.get(&format!(
         "/customer-invoices/{}/pdf",
         inv["id"].as_str().unwrap()
     )))
     .await;
-    assert_error(status, &err, 404);
-    assert!(err["message"].as_str().unwrap().contains("no PDF"), "{err}");
+    assert_eq!(status, StatusCode::OK, "{link}");
+    let response = app
+        .client
+        .get(link["link"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-type"], "application/pdf");
+    let bytes = response.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"%PDF-") && bytes.len() > 1000);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
