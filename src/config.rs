@@ -3,6 +3,7 @@
 use std::fmt;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use jiff::tz::TimeZone;
 
@@ -61,6 +62,12 @@ pub struct ServeArgs {
         default_value = "portaal <noreply@localhost>"
     )]
     pub mail_from: String,
+    /// Seconds a client may take to send a request's headers; slower connections are closed.
+    #[arg(long, env = "PORTAAL_HEADER_READ_TIMEOUT", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub header_read_timeout: u64,
+    /// Seconds a request may take, body upload included, before it is answered with 408.
+    #[arg(long, env = "PORTAAL_REQUEST_TIME_LIMIT", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub request_time_limit: u64,
 }
 
 /// Everything the server needs, validated.
@@ -79,6 +86,10 @@ pub struct Config {
     /// Run the outbox worker inside the server (always, except in tests that drain the
     /// outbox themselves).
     pub outbox_worker: bool,
+    /// Connections that take longer to send a request's headers are closed.
+    pub header_read_timeout: Duration,
+    /// Requests that take longer, body upload included, are answered with 408.
+    pub request_time_limit: Duration,
 }
 
 impl Config {
@@ -107,6 +118,8 @@ impl Config {
             smtp_url: serve.smtp_url.clone(),
             mail_from: serve.mail_from.clone(),
             outbox_worker: true,
+            header_read_timeout: Duration::from_secs(serve.header_read_timeout),
+            request_time_limit: Duration::from_secs(serve.request_time_limit),
         })
     }
 }
@@ -123,6 +136,8 @@ impl fmt::Debug for Config {
             .field("allow_private_webhooks", &self.allow_private_webhooks)
             .field("smtp_url", &self.smtp_url.as_deref().map(redact_url))
             .field("mail_from", &self.mail_from)
+            .field("header_read_timeout", &self.header_read_timeout)
+            .field("request_time_limit", &self.request_time_limit)
             .finish()
     }
 }

@@ -69,6 +69,7 @@ pub struct Application {
     state: AppState,
     outbox: Arc<Outbox>,
     outbox_worker: bool,
+    header_read_timeout: std::time::Duration,
 }
 
 impl Application {
@@ -100,6 +101,7 @@ impl Application {
             rate_limit_per_minute: config.rate_limit_per_minute,
             rate_limiter: Default::default(),
             allow_private_webhooks: config.allow_private_webhooks,
+            request_time_limit: config.request_time_limit,
         };
         let mailer = Mailer::new(
             &config.mail_from,
@@ -118,6 +120,7 @@ impl Application {
             state,
             outbox,
             outbox_worker: config.outbox_worker,
+            header_read_timeout: config.header_read_timeout,
         })
     }
 
@@ -145,13 +148,23 @@ impl Application {
         let (stop, stopped) = tokio::sync::watch::channel(false);
         let worker = self
             .outbox_worker
-            .then(|| tokio::spawn(Arc::clone(&self.outbox).run(stopped)));
+            .then(|| tokio::spawn(Arc::clone(&self.outbox).run(stopped.clone())));
+        let expiry = tokio::spawn(http::idempotency::expire_keys(
+            Arc::clone(&self.state.store),
+            Arc::clone(&self.state.clock),
+            stopped,
+        ));
         let app = http::router(self.state);
-        let served = axum::serve(self.listener, app)
-            .with_graceful_shutdown(shutdown)
-            .await
-            .context("serving HTTP");
+        let served = crate::http::serve::serve(
+            self.listener,
+            app,
+            self.header_read_timeout,
+            shutdown,
+        )
+        .await
+        .context("serving HTTP");
         let _ = stop.send(true);
+        let _ = expiry.await;
         if let Some(worker) = worker {
             let _ = worker.await;
         }

@@ -38,6 +38,10 @@ pub struct Options {
     pub outbox_worker: bool,
     /// E-mail through this SMTP server instead of `.eml` files.
     pub smtp_url: Option<String>,
+    /// Connections slower to send their headers are closed.
+    pub header_read_timeout: std::time::Duration,
+    /// Requests slower than this (body included) get 408.
+    pub request_time_limit: std::time::Duration,
 }
 
 impl Default for Options {
@@ -48,6 +52,8 @@ impl Default for Options {
             allow_private_webhooks: true,
             outbox_worker: false,
             smtp_url: None,
+            header_read_timeout: std::time::Duration::from_secs(10),
+            request_time_limit: std::time::Duration::from_secs(30),
         }
     }
 }
@@ -75,6 +81,8 @@ impl TestApp {
             smtp_url: options.smtp_url.clone(),
             mail_from: "Test BV <facturen@test.example>".to_owned(),
             outbox_worker: options.outbox_worker,
+            header_read_timeout: options.header_read_timeout,
+            request_time_limit: options.request_time_limit,
         };
         let store = startup::open_store(&config.database_url)
             .await

@@ -10,12 +10,14 @@
 mod accounts;
 mod customers;
 mod groups;
+mod idempotency;
 mod invoices;
 mod outbox;
 
 pub(crate) use accounts::accounts_impl;
 pub(crate) use customers::customers_impl;
 pub(crate) use groups::groups_impl;
+pub(crate) use idempotency::idempotency_impl;
 pub(crate) use invoices::invoices_impl;
 pub(crate) use outbox::outbox_impl;
 
@@ -30,6 +32,7 @@ macro_rules! impl_store {
         $crate::store::sql::customers_impl!($store, $db);
         $crate::store::sql::groups_impl!($store, $db);
         $crate::store::sql::invoices_impl!($store, $db);
+        $crate::store::sql::idempotency_impl!($store, $db);
     };
 }
 pub(crate) use impl_store;
