@@ -55,7 +55,7 @@ pub async fn idempotency(State(state): State<AppState>, req: Request, next: Next
     let claim = IdempotencyClaim {
         api_key_id: principal.key_id.clone(),
         key,
-        request_hash: request_hash(&parts.method, &parts.uri, &bytes),
+        request_hash: request_hash(&parts.method, original_uri(&parts), &bytes),
         now,
         expired_before: now - RETENTION,
         stale_before: now - stale_after(state.request_time_limit),
@@ -163,6 +163,14 @@ fn valid_key(value: &HeaderValue) -> Result<&str, &'static str> {
         return Err("The Idempotency-Key header must be 1 to 255 printable ASCII characters.");
     }
     value.to_str().map_err(|_| "The Idempotency-Key header must be ASCII.")
+}
+
+/// The URI as the client sent it: inside the nested `/v1` router `parts.uri` lacks `/v1`.
+fn original_uri(parts: &axum::http::request::Parts) -> &axum::http::Uri {
+    parts
+        .extensions
+        .get::<axum::extract::OriginalUri>()
+        .map_or(&parts.uri, |original| &original.0)
 }
 
 fn request_hash(method: &Method, uri: &axum::http::Uri, body: &[u8]) -> String {

@@ -9,6 +9,7 @@ mod customer_groups;
 mod customer_invoices;
 mod customers;
 mod hostile_input;
+mod idempotency;
 mod invoice_uploads;
 mod multi_instance;
 mod openapi;
