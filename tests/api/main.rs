@@ -15,4 +15,5 @@ mod multi_instance;
 mod openapi;
 mod outbox;
 mod pagination;
+mod slow_clients;
 mod webhooks;
