@@ -280,3 +280,33 @@ async fn a_stored_response_survives_a_restart_and_on_postgres_is_shared_by_insta
     let expected = if url.is_some() { 2 } else { 1 };
     assert_eq!(list["data"].as_array().unwrap().len(), expected, "{list}");
 }
+
+#[tokio::test]
+async fn every_post_and_patch_documents_the_header_and_its_409() {
+    let app = TestApp::spawn().await;
+    let (status, doc) = send(app.client.get(app.url("/openapi.json"))).await;
+    assert_eq!(status, StatusCode::OK);
+    let mut seen = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in ["post", "patch"] {
+            let Some(operation) = item.get(method) else {
+                continue;
+            };
+            seen += 1;
+            let documented = operation["parameters"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|p| p["name"] == "Idempotency-Key" && p["in"] == "header");
+            assert!(documented, "{method} {path}");
+            assert!(operation["responses"].get("409").is_some(), "{method} {path}");
+        }
+        for method in ["get", "delete"] {
+            if let Some(operation) = item.get(method) {
+                let text = operation["parameters"].to_string();
+                assert!(!text.contains("Idempotency-Key"), "{method} {path}");
+            }
+        }
+    }
+    assert!(seen >= 8, "only {seen} POST and PATCH operations");
+}
