@@ -369,7 +369,7 @@ while :; do
     sleep 2
 done
 log "$progress"
-outbox() { PORTAAL_DATA_DIR="$tmp" "$bin" outbox list --status "$1" --json --limit 100000; }
+outbox() { PORTAAL_DATA_DIR="$tmp" "$bin" outbox list --status "$1" --json --limit 10000; }
 for ((i = 0; i < 30; i++)); do [[ -z $(outbox pending) ]] && break; sleep 1; done
 pending=$(outbox pending | wc -l)
 failed=$(outbox failed | wc -l)
