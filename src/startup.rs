@@ -155,14 +155,10 @@ impl Application {
             stopped,
         ));
         let app = http::router(self.state);
-        let served = crate::http::serve::serve(
-            self.listener,
-            app,
-            self.header_read_timeout,
-            shutdown,
-        )
-        .await
-        .context("serving HTTP");
+        let served =
+            crate::http::serve::serve(self.listener, app, self.header_read_timeout, shutdown)
+                .await
+                .context("serving HTTP");
         let _ = stop.send(true);
         let _ = expiry.await;
         if let Some(worker) = worker {

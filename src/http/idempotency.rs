@@ -162,7 +162,9 @@ fn valid_key(value: &HeaderValue) -> Result<&str, &'static str> {
     if bytes.is_empty() || bytes.len() > 255 || !bytes.iter().all(|b| (0x20..=0x7e).contains(b)) {
         return Err("The Idempotency-Key header must be 1 to 255 printable ASCII characters.");
     }
-    value.to_str().map_err(|_| "The Idempotency-Key header must be ASCII.")
+    value
+        .to_str()
+        .map_err(|_| "The Idempotency-Key header must be ASCII.")
 }
 
 /// The URI as the client sent it: inside the nested `/v1` router `parts.uri` lacks `/v1`.

@@ -101,7 +101,10 @@ impl Modify for IdempotencyAddon {
             )
             .build();
         for item in openapi.paths.paths.values_mut() {
-            for operation in [item.post.as_mut(), item.patch.as_mut()].into_iter().flatten() {
+            for operation in [item.post.as_mut(), item.patch.as_mut()]
+                .into_iter()
+                .flatten()
+            {
                 operation
                     .parameters
                     .get_or_insert_with(Vec::new)

@@ -19,7 +19,11 @@ fn database_args(database: &Option<PgTestDatabase>) -> Vec<String> {
 }
 
 fn run(data: &std::path::Path, db: &[String], args: &[&str]) -> std::process::Output {
-    portaal(data).args(db).args(args).output().expect("portaal runs")
+    portaal(data)
+        .args(db)
+        .args(args)
+        .output()
+        .expect("portaal runs")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -104,7 +108,11 @@ async fn a_backup_taken_under_load_restores_every_invoice_acknowledged_before_it
         .map(|(id, _)| id)
         .collect();
     let during = acknowledged.len() - before.len();
-    assert!(before.len() >= 10, "too little load: {} creates", before.len());
+    assert!(
+        before.len() >= 10,
+        "too little load: {} creates",
+        before.len()
+    );
     assert!(during > 0, "no create ran while the backup was taken");
 
     // A fresh place: a new data folder, and a new database on PostgreSQL.
@@ -143,7 +151,11 @@ async fn a_backup_taken_under_load_restores_every_invoice_acknowledged_before_it
                 .bearer_auth(&token),
         )
         .await;
-        assert_eq!(status, StatusCode::OK, "{id} was acknowledged before the backup: {body}");
+        assert_eq!(
+            status,
+            StatusCode::OK,
+            "{id} was acknowledged before the backup: {body}"
+        );
     }
     eprintln!(
         "backup under load: {} creates before it started, {during} during or after",
@@ -158,7 +170,11 @@ async fn restore_refuses_a_file_that_is_not_a_portaal_backup() {
     let args = database_args(&db);
     let text = data.path().join("notes.txt");
     std::fs::write(&text, "not a backup").unwrap();
-    let out = run(data.path(), &args, &["restore", "--from", text.to_str().unwrap()]);
+    let out = run(
+        data.path(),
+        &args,
+        &["restore", "--from", text.to_str().unwrap()],
+    );
     assert!(!out.status.success());
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("not a"),
@@ -170,7 +186,11 @@ async fn restore_refuses_a_file_that_is_not_a_portaal_backup() {
         let live = tempfile::tempdir().unwrap();
         assert!(run(live.path(), &[], &["migrate"]).status.success());
         let file = live.path().join("portaal.db");
-        let out = run(data.path(), &[], &["restore", "--from", file.to_str().unwrap()]);
+        let out = run(
+            data.path(),
+            &[],
+            &["restore", "--from", file.to_str().unwrap()],
+        );
         assert!(!out.status.success());
         assert!(
             String::from_utf8_lossy(&out.stderr).contains("not a backup made by"),
@@ -178,5 +198,8 @@ async fn restore_refuses_a_file_that_is_not_a_portaal_backup() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
-    assert!(!data.path().join("portaal.db").exists(), "nothing was written");
+    assert!(
+        !data.path().join("portaal.db").exists(),
+        "nothing was written"
+    );
 }

@@ -39,10 +39,16 @@ async fn invoice_count(app: &TestApp) -> usize {
 async fn a_retry_with_the_same_key_and_body_replays_the_first_response_byte_for_byte() {
     let app = TestApp::spawn().await;
     let body = customer_body("Eenmalig BV");
-    let first = raw(app.post("/customers", &body).header("Idempotency-Key", "k-1")).await;
+    let first = raw(app
+        .post("/customers", &body)
+        .header("Idempotency-Key", "k-1"))
+    .await;
     assert_eq!(first.0, StatusCode::CREATED);
     assert_eq!(first.1, None, "the first response is no replay");
-    let retry = raw(app.post("/customers", &body).header("Idempotency-Key", "k-1")).await;
+    let retry = raw(app
+        .post("/customers", &body)
+        .header("Idempotency-Key", "k-1"))
+    .await;
     assert_eq!(retry.0, StatusCode::CREATED);
     assert_eq!(retry.1.as_deref(), Some("true"));
     assert_eq!(retry.2, first.2, "the replayed body is the stored one");
@@ -64,14 +70,20 @@ async fn a_patch_and_its_refusal_are_replayed_too() {
     // Renamed again by someone else; the retry still gets the first answer, not a new one.
     send(app.patch(&path, &json!({"companyName": "Ander BV"}))).await;
     let retry = raw(app.patch(&path, &rename).header("Idempotency-Key", "p")).await;
-    assert_eq!((retry.0, retry.1.as_deref()), (StatusCode::OK, Some("true")));
+    assert_eq!(
+        (retry.0, retry.1.as_deref()),
+        (StatusCode::OK, Some("true"))
+    );
     assert_eq!(retry.2, first.2);
 
     let invalid = json!({"primaryEmail": "not an address"});
     let refused = raw(app.patch(&path, &invalid).header("Idempotency-Key", "bad")).await;
     assert_eq!(refused.0, StatusCode::UNPROCESSABLE_ENTITY);
     let again = raw(app.patch(&path, &invalid).header("Idempotency-Key", "bad")).await;
-    assert_eq!((again.0, again.1.as_deref()), (StatusCode::UNPROCESSABLE_ENTITY, Some("true")));
+    assert_eq!(
+        (again.0, again.1.as_deref()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("true"))
+    );
     assert_eq!(again.2, refused.2);
 }
 
@@ -79,10 +91,17 @@ async fn a_patch_and_its_refusal_are_replayed_too() {
 async fn the_same_key_with_another_body_or_path_is_refused_with_422() {
     let app = TestApp::spawn().await;
     let key = ("Idempotency-Key", "order-7");
-    let (status, _) = send(app.post("/customers", &customer_body("A BV")).header(key.0, key.1)).await;
+    let (status, _) = send(
+        app.post("/customers", &customer_body("A BV"))
+            .header(key.0, key.1),
+    )
+    .await;
     assert_eq!(status, StatusCode::CREATED);
-    let (status, body) =
-        send(app.post("/customers", &customer_body("B BV")).header(key.0, key.1)).await;
+    let (status, body) = send(
+        app.post("/customers", &customer_body("B BV"))
+            .header(key.0, key.1),
+    )
+    .await;
     assert_invalid_fields(status, &body, &["Idempotency-Key"]);
     let (status, body) = send(
         app.post("/customer-groups", &customer_body("A BV"))
@@ -143,14 +162,16 @@ async fn keys_belong_to_one_api_key() {
     let app = TestApp::spawn().await;
     let other = app.key_with(&[]).await;
     let body = customer_body("Eigen BV");
-    let mine = raw(app.post("/customers", &body).header("Idempotency-Key", "shared")).await;
-    let theirs = raw(
-        app.client
-            .post(app.url("/customers"))
-            .bearer_auth(&other)
-            .json(&body)
-            .header("Idempotency-Key", "shared"),
-    )
+    let mine = raw(app
+        .post("/customers", &body)
+        .header("Idempotency-Key", "shared"))
+    .await;
+    let theirs = raw(app
+        .client
+        .post(app.url("/customers"))
+        .bearer_auth(&other)
+        .json(&body)
+        .header("Idempotency-Key", "shared"))
     .await;
     assert_eq!((theirs.0, theirs.1), (StatusCode::CREATED, None));
     assert_ne!(theirs.2, mine.2, "another key's request ran on its own");
@@ -203,7 +224,11 @@ async fn a_claim_left_by_a_request_that_died_is_taken_over_once_stale() {
     };
     app.store.claim_idempotency(&claim).await.unwrap();
     let (status, _, _) = raw(hash_source.try_clone().unwrap()).await;
-    assert_eq!(status, StatusCode::CONFLICT, "still within the request time limit");
+    assert_eq!(
+        status,
+        StatusCode::CONFLICT,
+        "still within the request time limit"
+    );
     app.clock.advance(SignedDuration::from_secs(61));
     let (status, replayed, _) = raw(hash_source).await;
     assert_eq!((status, replayed), (StatusCode::CREATED, None));
@@ -236,9 +261,7 @@ async fn a_stored_response_survives_a_restart_and_on_postgres_is_shared_by_insta
     let data = tempfile::tempdir().unwrap();
     let database = PgTestDatabase::create().await;
     let url = database.as_ref().map(|d| d.url.clone());
-    let db: Vec<&str> = url
-        .as_deref()
-        .map_or(vec![], |u| vec!["--database-url", u]);
+    let db: Vec<&str> = url.as_deref().map_or(vec![], |u| vec!["--database-url", u]);
     let (server, lines, api) = serve_with(data.path(), &db);
     let token = lines
         .iter()
@@ -259,7 +282,10 @@ async fn a_stored_response_survives_a_restart_and_on_postgres_is_shared_by_insta
 
     let (_server, _, api) = serve_with(data.path(), &db);
     let retry = raw(post(&api, "restart")).await;
-    assert_eq!((retry.0, retry.1.as_deref()), (StatusCode::CREATED, Some("true")));
+    assert_eq!(
+        (retry.0, retry.1.as_deref()),
+        (StatusCode::CREATED, Some("true"))
+    );
     assert_eq!(retry.2, first.2);
 
     if url.is_some() {
@@ -272,7 +298,9 @@ async fn a_stored_response_survives_a_restart_and_on_postgres_is_shared_by_insta
             async move { raw(request).await }
         }))
         .await;
-        let ran = answers.iter().filter(|a| a.0 == StatusCode::CREATED && a.1.is_none());
+        let ran = answers
+            .iter()
+            .filter(|a| a.0 == StatusCode::CREATED && a.1.is_none());
         assert_eq!(ran.count(), 1, "{answers:?}");
     }
     let (status, list) = send(client.get(format!("{api}/customers")).bearer_auth(&token)).await;
@@ -299,7 +327,10 @@ async fn every_post_and_patch_documents_the_header_and_its_409() {
                 .flatten()
                 .any(|p| p["name"] == "Idempotency-Key" && p["in"] == "header");
             assert!(documented, "{method} {path}");
-            assert!(operation["responses"].get("409").is_some(), "{method} {path}");
+            assert!(
+                operation["responses"].get("409").is_some(),
+                "{method} {path}"
+            );
         }
         for method in ["get", "delete"] {
             if let Some(operation) = item.get(method) {

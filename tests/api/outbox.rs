@@ -676,10 +676,14 @@ async fn a_receiver_that_hangs_does_not_hold_up_deliveries_to_others() {
     // The background worker has picked the created event up and waits on the slow receiver.
     let deadline = std::time::Instant::now() + Duration::from_secs(5);
     while slow.calls().is_empty() {
-        assert!(std::time::Instant::now() < deadline, "the slow receiver was never called");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the slow receiver was never called"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    let (status, _) = send(app.delete(&format!("/customers/{}", customer["id"].as_str().unwrap()))).await;
+    let (status, _) =
+        send(app.delete(&format!("/customers/{}", customer["id"].as_str().unwrap()))).await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     // Well within the 10 s the hanging call takes to time out.
     let started = std::time::Instant::now();

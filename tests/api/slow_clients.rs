@@ -37,7 +37,10 @@ async fn read_until_closed(stream: &mut TcpStream, started: Instant) -> (String,
     tokio::time::timeout(Duration::from_secs(10), read)
         .await
         .expect("the server closes the connection within 10 s");
-    (String::from_utf8_lossy(&received).into_owned(), started.elapsed())
+    (
+        String::from_utf8_lossy(&received).into_owned(),
+        started.elapsed(),
+    )
 }
 
 #[tokio::test]
@@ -50,7 +53,10 @@ async fn a_client_that_stalls_halfway_through_its_headers_is_disconnected() {
         .await
         .unwrap();
     let (received, after) = read_until_closed(&mut stream, started).await;
-    assert!(after >= Duration::from_millis(900), "closed too early: {after:?}");
+    assert!(
+        after >= Duration::from_millis(900),
+        "closed too early: {after:?}"
+    );
     assert!(after < Duration::from_secs(5), "closed late: {after:?}");
     assert!(!received.contains(" 200 "), "{received}");
 
