@@ -92,3 +92,17 @@ async fn a_request_whose_body_trickles_in_is_stopped_with_408() {
     assert!(after < Duration::from_secs(6), "{after:?}");
     assert!(app.all_customers().await.is_empty());
 }
+
+#[tokio::test]
+async fn a_connection_that_sends_nothing_is_closed_after_the_same_timeout() {
+    let app = spawn_strict().await;
+    let mut stream = TcpStream::connect(authority(&app)).await.unwrap();
+    let started = Instant::now();
+    let (received, after) = read_until_closed(&mut stream, started).await;
+    assert!(
+        after >= Duration::from_millis(900),
+        "closed too early: {after:?}"
+    );
+    assert!(after < Duration::from_secs(5), "closed late: {after:?}");
+    assert!(received.is_empty(), "{received}");
+}
