@@ -1,4 +1,5 @@
-//! The `portaal` command line: `serve`, `migrate`, `accounts`, `api-keys`.
+//! The `portaal` command line: `serve`, `migrate`, `accounts`, `api-keys`, `outbox`,
+//! `backup`, `restore`.
 
 use std::sync::Arc;
 
@@ -41,6 +42,20 @@ pub enum Command {
     /// Inspect and retry webhook and e-mail deliveries.
     #[command(subcommand)]
     Outbox(OutboxCommand),
+    /// Write a consistent copy of the database to a new file, while the server runs.
+    Backup {
+        /// The backup file to create; it must not exist yet.
+        #[arg(long)]
+        to: std::path::PathBuf,
+    },
+    /// Replace the database with a backup made by `portaal backup` (stop the server first).
+    Restore {
+        #[arg(long)]
+        from: std::path::PathBuf,
+        /// Replace a database that holds data.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -156,6 +171,19 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             tracing::info!(address = %app.local_addr(), api = app.api_base(), "portaal is listening");
             println!("portaal is listening; the API is at {}", app.api_base());
             app.run_until_stopped(startup::shutdown_signal()).await
+        }
+        Command::Backup { to } => {
+            crate::backup::backup(&url, &to, clock.now()).await?;
+            println!("Backup written to {}.", to.display());
+            Ok(())
+        }
+        Command::Restore { from, force } => {
+            crate::backup::restore(&url, &from, force).await?;
+            println!(
+                "Restored {}; `portaal serve` migrates it if it is older than this build.",
+                from.display()
+            );
+            Ok(())
         }
         Command::Migrate => {
             startup::open_store(&url).await?;

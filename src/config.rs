@@ -3,6 +3,7 @@
 use std::fmt;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use jiff::tz::TimeZone;
 
@@ -64,6 +65,12 @@ pub struct ServeArgs {
     /// Base URL of Mollie's Payments API; change it only to point at a test double.
     #[arg(long, env = "PORTAAL_MOLLIE_API_URL", default_value = crate::payments::mollie::DEFAULT_API_URL)]
     pub mollie_api_url: String,
+    /// Seconds a client may take to send a request's headers; slower connections are closed.
+    #[arg(long, env = "PORTAAL_HEADER_READ_TIMEOUT", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub header_read_timeout: u64,
+    /// Seconds a request may take, body upload included, before it is answered with 408.
+    #[arg(long, env = "PORTAAL_REQUEST_TIME_LIMIT", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub request_time_limit: u64,
 }
 
 /// Everything the server needs, validated.
@@ -83,6 +90,10 @@ pub struct Config {
     /// Run the outbox worker inside the server (always, except in tests that drain the
     /// outbox themselves).
     pub outbox_worker: bool,
+    /// Connections that take longer to send a request's headers are closed.
+    pub header_read_timeout: Duration,
+    /// Requests that take longer, body upload included, are answered with 408.
+    pub request_time_limit: Duration,
 }
 
 impl Config {
@@ -118,6 +129,8 @@ impl Config {
             mail_from: serve.mail_from.clone(),
             mollie_api_url: serve.mollie_api_url.clone(),
             outbox_worker: true,
+            header_read_timeout: Duration::from_secs(serve.header_read_timeout),
+            request_time_limit: Duration::from_secs(serve.request_time_limit),
         })
     }
 }
@@ -135,6 +148,8 @@ impl fmt::Debug for Config {
             .field("smtp_url", &self.smtp_url.as_deref().map(redact_url))
             .field("mail_from", &self.mail_from)
             .field("mollie_api_url", &self.mollie_api_url)
+            .field("header_read_timeout", &self.header_read_timeout)
+            .field("request_time_limit", &self.request_time_limit)
             .finish()
     }
 }

@@ -4,6 +4,7 @@
 //! - [`cli`]: the `portaal` command (serve, migrate, accounts, api-keys).
 //! - [`startup`]: builds the application from its [`config`] and runs it.
 //! - [`http`]: routes, authentication, errors, pagination, one module per API area.
+//! - [`backup`]: `portaal backup` and `portaal restore`.
 //! - [`admin`]: operator actions shared by the CLI and the tests (accounts, keys).
 //! - [`portal`]: the pages customers see: the public invoice page and payment link checkout.
 //! - [`payments`]: payment providers (bank transfer, Mollie).
@@ -14,6 +15,7 @@
 //! - [`clock`]: the source of "now", injectable for tests.
 
 pub mod admin;
+pub mod backup;
 pub mod cli;
 pub mod clock;
 pub mod config;

@@ -69,6 +69,7 @@ pub struct Application {
     state: AppState,
     outbox: Arc<Outbox>,
     outbox_worker: bool,
+    header_read_timeout: std::time::Duration,
 }
 
 impl Application {
@@ -102,6 +103,7 @@ impl Application {
             allow_private_webhooks: config.allow_private_webhooks,
             mollie: crate::payments::mollie::MollieApi::new(&config.mollie_api_url)
                 .context("setting up the Mollie client")?,
+            request_time_limit: config.request_time_limit,
         };
         let mailer = Mailer::new(
             &config.mail_from,
@@ -121,6 +123,7 @@ impl Application {
             state,
             outbox,
             outbox_worker: config.outbox_worker,
+            header_read_timeout: config.header_read_timeout,
         })
     }
 
@@ -148,13 +151,19 @@ impl Application {
         let (stop, stopped) = tokio::sync::watch::channel(false);
         let worker = self
             .outbox_worker
-            .then(|| tokio::spawn(Arc::clone(&self.outbox).run(stopped)));
+            .then(|| tokio::spawn(Arc::clone(&self.outbox).run(stopped.clone())));
+        let expiry = tokio::spawn(http::idempotency::expire_keys(
+            Arc::clone(&self.state.store),
+            Arc::clone(&self.state.clock),
+            stopped,
+        ));
         let app = http::router(self.state);
-        let served = axum::serve(self.listener, app)
-            .with_graceful_shutdown(shutdown)
-            .await
-            .context("serving HTTP");
+        let served =
+            crate::http::serve::serve(self.listener, app, self.header_read_timeout, shutdown)
+                .await
+                .context("serving HTTP");
         let _ = stop.send(true);
+        let _ = expiry.await;
         if let Some(worker) = worker {
             let _ = worker.await;
         }

@@ -7,12 +7,14 @@ pub mod customer_invoices;
 pub mod customers;
 pub mod error;
 mod events;
+pub mod idempotency;
 pub mod json;
 pub mod openapi;
 pub mod pagination;
 pub mod path;
 pub mod payment_links;
 pub mod rate_limit;
+pub mod serve;
 pub mod signed_links;
 pub mod webhooks;
 
@@ -37,7 +39,8 @@ use error::ApiError;
 /// (1000 lines of 1000 characters) stays well below it.
 pub const JSON_BODY_LIMIT: usize = 2 * 1024 * 1024;
 
-const REQUEST_TIME_LIMIT: Duration = Duration::from_secs(30);
+/// The default of `--request-time-limit`.
+pub const REQUEST_TIME_LIMIT: Duration = Duration::from_secs(30);
 
 #[derive(Clone)]
 pub struct AppState {
@@ -56,6 +59,8 @@ pub struct AppState {
     pub allow_private_webhooks: bool,
     /// Mollie's Payments API, used with each account's own key.
     pub mollie: crate::payments::mollie::MollieApi,
+    /// A request (body upload included) taking longer is answered with 408.
+    pub request_time_limit: Duration,
 }
 
 impl AppState {
@@ -78,6 +83,11 @@ pub fn router(state: AppState) -> Router {
         .merge(account::router())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        // Inside authentication: keys are per API key, and 401/429 are never stored.
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            idempotency::idempotency,
+        ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             auth::authenticate,
@@ -92,7 +102,7 @@ pub fn router(state: AppState) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
         .layer(middleware::from_fn(security_headers))
-        .layer(middleware::from_fn(time_limit))
+        .layer(middleware::from_fn_with_state(state.clone(), time_limit))
         .layer(CatchPanicLayer::custom(|_| {
             ApiError::Internal(anyhow::anyhow!("a handler panicked")).into_response()
         }))
@@ -130,9 +140,13 @@ async fn security_headers(req: Request, next: Next) -> Response {
     response
 }
 
-/// Stops a request that takes longer than [`REQUEST_TIME_LIMIT`], slow clients included.
-async fn time_limit(req: Request, next: Next) -> Response {
-    match tokio::time::timeout(REQUEST_TIME_LIMIT, next.run(req)).await {
+/// Stops a request that takes longer than the request time limit, slow clients included.
+async fn time_limit(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
+    match tokio::time::timeout(state.request_time_limit, next.run(req)).await {
         Ok(response) => response,
         Err(_) => {
             let body = error::ErrorBody {

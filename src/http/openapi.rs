@@ -15,7 +15,7 @@ use super::{customer_groups, customer_invoices, customers, error, pagination, we
     ),
     servers((url = "/v1")),
     security(("APIKey" = [])),
-    modifiers(&SecurityAddon),
+    modifiers(&SecurityAddon, &IdempotencyAddon),
     paths(
         customers::list_customers,
         customers::get_customer,
@@ -61,6 +61,61 @@ impl Modify for SecurityAddon {
             "APIKey",
             SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
         );
+    }
+}
+
+/// Documents the `Idempotency-Key` header (a portaal addition) on every POST and PATCH,
+/// with the 409 it can cause; the middleware in `http::idempotency` serves them all.
+struct IdempotencyAddon;
+
+impl Modify for IdempotencyAddon {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
+        use utoipa::openapi::{Content, ObjectBuilder, Ref, Required, ResponseBuilder, Type};
+        let header = ParameterBuilder::new()
+            .name("Idempotency-Key")
+            .parameter_in(ParameterIn::Header)
+            .required(Required::False)
+            .description(Some(
+                "portaal addition: 1–255 printable ASCII characters, unique per request. The \
+                 first response (status and body) is stored per API key for 24 hours; a retry \
+                 with the same key, method, path and body gets it again with the header \
+                 `Idempotent-Replayed: true`. The same key with a different request: 422. \
+                 A retry while the first is still running: 409. An answer with a 5xx status \
+                 is not stored, so its retry runs afresh.",
+            ))
+            .schema(Some(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .min_length(Some(1))
+                    .max_length(Some(255)),
+            ))
+            .build();
+        let conflict = ResponseBuilder::new()
+            .description(
+                "portaal addition: a request with the same Idempotency-Key is still running.",
+            )
+            .content(
+                "application/json",
+                Content::new(Some(Ref::from_schema_name("ErrorBody"))),
+            )
+            .build();
+        for item in openapi.paths.paths.values_mut() {
+            for operation in [item.post.as_mut(), item.patch.as_mut()]
+                .into_iter()
+                .flatten()
+            {
+                operation
+                    .parameters
+                    .get_or_insert_with(Vec::new)
+                    .push(header.clone());
+                operation
+                    .responses
+                    .responses
+                    .entry("409".to_owned())
+                    .or_insert_with(|| conflict.clone().into());
+            }
+        }
     }
 }
 

@@ -23,6 +23,8 @@ const FIRST_RETRY: SignedDuration = SignedDuration::from_secs(30);
 /// died are soon sent by another.
 const LEASE: SignedDuration = SignedDuration::from_secs(60);
 const BATCH: i64 = 32;
+/// Attempts the background worker runs at once.
+const IN_FLIGHT: usize = 64;
 const IDLE_POLL: Duration = Duration::from_millis(200);
 
 /// The wait after attempt `attempts` (1-based): 30 s × 2^(attempts-1), ±20 % jitter so that
@@ -98,60 +100,87 @@ impl Outbox {
         let count = batch.len();
         let mut tasks = JoinSet::new();
         for delivery in batch {
-            let outbox = Arc::clone(self);
-            tasks.spawn(async move {
-                let outcome = outbox.attempt(&delivery).await;
-                match &outcome {
-                    DeliveryOutcome::Delivered { .. } => {
-                        tracing::info!(event_id = %delivery.event_id, target = %delivery.target, "delivered")
-                    }
-                    DeliveryOutcome::Retry { error, .. } => tracing::warn!(
-                        event_id = %delivery.event_id, target = %delivery.target, attempts = delivery.attempts,
-                        error = %error, "delivery failed; will retry"
-                    ),
-                    DeliveryOutcome::Failed { error, .. } => tracing::error!(
-                        event_id = %delivery.event_id, target = %delivery.target, attempts = delivery.attempts,
-                        error = %error, "delivery failed for good"
-                    ),
-                }
-                // If this fails, the lease runs out and the delivery is tried again.
-                if let Err(e) = outbox.store.finish_delivery(&delivery, &outcome, outbox.clock.now()).await {
-                    tracing::error!(error = %e, event_id = %delivery.event_id, "could not record a delivery outcome");
-                }
-            });
+            self.spawn_attempt(&mut tasks, delivery);
         }
         while tasks.join_next().await.is_some() {}
         Ok(count)
     }
 
-    /// Works until `stop` completes, polling while idle.
+    /// Works until `stop` completes, then lets the attempts under way finish. Claims more
+    /// whenever fewer than [`IN_FLIGHT`] attempts run, rather than batch by batch: one
+    /// receiver that hangs until the timeout must not hold up every other delivery.
     pub async fn run(self: Arc<Self>, mut stop: tokio::sync::watch::Receiver<bool>) {
         tracing::info!(mail = self.mailer.describe(), "outbox worker started");
-        loop {
-            if *stop.borrow() {
-                break;
-            }
+        let mut tasks = JoinSet::new();
+        while !*stop.borrow() {
             if self.sweep_due()
                 && let Err(e) = self.sweep_payment_links().await
             {
                 tracing::error!(error = %e, "could not expire payment links");
             }
-            let idle = match self.run_once().await {
-                Ok(0) => true,
-                Ok(_) => false,
-                Err(e) => {
-                    tracing::error!(error = %e, "could not claim deliveries");
-                    true
+            let room = IN_FLIGHT.saturating_sub(tasks.len()) as i64;
+            let claimed = if room == 0 {
+                0
+            } else {
+                match self
+                    .store
+                    .claim_deliveries(self.clock.now(), LEASE, room.min(BATCH))
+                    .await
+                {
+                    Ok(batch) => {
+                        let n = batch.len();
+                        for delivery in batch {
+                            self.spawn_attempt(&mut tasks, delivery);
+                        }
+                        n
+                    }
+                    Err(e) => {
+                        tracing::error!(error = %e, "could not claim deliveries");
+                        0
+                    }
                 }
             };
-            if idle {
-                tokio::select! {
-                    _ = tokio::time::sleep(IDLE_POLL) => {}
-                    _ = stop.changed() => {}
-                }
+            if claimed > 0 && tasks.len() < IN_FLIGHT {
+                continue; // more may be due right away
+            }
+            // Full, or nothing due: wait for an attempt to finish, the next poll, or stop.
+            tokio::select! {
+                Some(_) = tasks.join_next(), if !tasks.is_empty() => {}
+                _ = tokio::time::sleep(IDLE_POLL) => {}
+                _ = stop.changed() => {}
             }
         }
+        while tasks.join_next().await.is_some() {}
         tracing::info!("outbox worker stopped");
+    }
+
+    /// Attempts one claimed delivery in its own task and records the outcome.
+    fn spawn_attempt(self: &Arc<Self>, tasks: &mut JoinSet<()>, delivery: ClaimedDelivery) {
+        let outbox = Arc::clone(self);
+        tasks.spawn(async move {
+            let outcome = outbox.attempt(&delivery).await;
+            match &outcome {
+                DeliveryOutcome::Delivered { .. } => {
+                    tracing::info!(event_id = %delivery.event_id, target = %delivery.target, "delivered")
+                }
+                DeliveryOutcome::Retry { error, .. } => tracing::warn!(
+                    event_id = %delivery.event_id, target = %delivery.target, attempts = delivery.attempts,
+                    error = %error, "delivery failed; will retry"
+                ),
+                DeliveryOutcome::Failed { error, .. } => tracing::error!(
+                    event_id = %delivery.event_id, target = %delivery.target, attempts = delivery.attempts,
+                    error = %error, "delivery failed for good"
+                ),
+            }
+            // If this fails, the lease runs out and the delivery is tried again.
+            if let Err(e) = outbox
+                .store
+                .finish_delivery(&delivery, &outcome, outbox.clock.now())
+                .await
+            {
+                tracing::error!(error = %e, event_id = %delivery.event_id, "could not record a delivery outcome");
+            }
+        });
     }
 
     async fn attempt(&self, delivery: &ClaimedDelivery) -> DeliveryOutcome {

@@ -127,11 +127,23 @@ pub struct PageQuery {
 
 /// Everything the server stores; each backend implements every part.
 pub trait Store:
-    AccountStore + CustomerStore + GroupStore + InvoiceStore + OutboxStore + PaymentStore
+    AccountStore
+    + CustomerStore
+    + GroupStore
+    + InvoiceStore
+    + OutboxStore
+    + PaymentStore
+    + IdempotencyStore
 {
 }
-impl<T: AccountStore + CustomerStore + GroupStore + InvoiceStore + OutboxStore + PaymentStore> Store
-    for T
+impl<T> Store for T where
+    T: AccountStore
+        + CustomerStore
+        + GroupStore
+        + InvoiceStore
+        + OutboxStore
+        + PaymentStore
+        + IdempotencyStore
 {
 }
 
@@ -488,6 +500,58 @@ pub trait OutboxStore: Send + Sync + 'static {
     ) -> StoreResult<Vec<DeliveryRecord>>;
     /// Makes failed deliveries (of one event, or all) due again; returns how many.
     async fn retry_failed(&self, event_id: Option<&str>, now: Timestamp) -> StoreResult<u64>;
+}
+
+/// A request to run once per (API key, `Idempotency-Key`).
+#[derive(Debug, Clone)]
+pub struct IdempotencyClaim {
+    pub api_key_id: String,
+    pub key: String,
+    /// SHA-256 of method, path and body, hex-encoded.
+    pub request_hash: String,
+    pub now: Timestamp,
+    /// Rows created before this are gone: the request runs afresh.
+    pub expired_before: Timestamp,
+    /// A running claim created before this belongs to a request that died; it may be taken
+    /// over.
+    pub stale_before: Timestamp,
+}
+
+/// The response stored for a completed request, replayed to its retries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredResponse {
+    pub status: u16,
+    pub content_type: Option<String>,
+    pub body: Vec<u8>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClaimOutcome {
+    /// This request holds the key now and runs.
+    Claimed,
+    /// The same request is running elsewhere.
+    InProgress,
+    /// The key was used for a different request.
+    Mismatch,
+    Completed(StoredResponse),
+}
+
+/// Idempotency keys: claims and the responses they end with.
+#[async_trait]
+pub trait IdempotencyStore: Send + Sync + 'static {
+    /// Claims the key for this request in one transaction, or says why not.
+    async fn claim_idempotency(&self, claim: &IdempotencyClaim) -> StoreResult<ClaimOutcome>;
+    /// Stores the response of a claimed request.
+    async fn complete_idempotency(
+        &self,
+        api_key_id: &str,
+        key: &str,
+        response: &StoredResponse,
+    ) -> StoreResult<()>;
+    /// Gives a running claim up (the request failed on our side), so a retry runs afresh.
+    async fn release_idempotency(&self, api_key_id: &str, key: &str) -> StoreResult<()>;
+    /// Deletes every key created before `before`; returns how many.
+    async fn delete_expired_idempotency(&self, before: Timestamp) -> StoreResult<u64>;
 }
 
 /// Microseconds since the epoch: the storage form of every timestamp.

@@ -40,6 +40,10 @@ pub struct Options {
     pub smtp_url: Option<String>,
     /// Mollie's API base; a local fake in the payment tests.
     pub mollie_api_url: String,
+    /// Connections slower to send their headers are closed.
+    pub header_read_timeout: std::time::Duration,
+    /// Requests slower than this (body included) get 408.
+    pub request_time_limit: std::time::Duration,
 }
 
 impl Default for Options {
@@ -51,6 +55,8 @@ impl Default for Options {
             outbox_worker: false,
             smtp_url: None,
             mollie_api_url: portaal::payments::mollie::DEFAULT_API_URL.to_owned(),
+            header_read_timeout: std::time::Duration::from_secs(10),
+            request_time_limit: std::time::Duration::from_secs(30),
         }
     }
 }
@@ -79,6 +85,8 @@ impl TestApp {
             mail_from: "Test BV <facturen@test.example>".to_owned(),
             mollie_api_url: options.mollie_api_url.clone(),
             outbox_worker: options.outbox_worker,
+            header_read_timeout: options.header_read_timeout,
+            request_time_limit: options.request_time_limit,
         };
         let store = startup::open_store(&config.database_url)
             .await

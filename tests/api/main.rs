@@ -4,12 +4,14 @@
 mod helpers;
 
 mod auth;
+mod backup;
 mod browser;
 mod cli;
 mod customer_groups;
 mod customer_invoices;
 mod customers;
 mod hostile_input;
+mod idempotency;
 mod invoice_uploads;
 mod mollie_fake;
 mod multi_instance;
@@ -18,4 +20,5 @@ mod outbox;
 mod pagination;
 mod payment_links;
 mod portal;
+mod slow_clients;
 mod webhooks;

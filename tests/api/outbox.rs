@@ -660,3 +660,38 @@ async fn without_the_private_network_setting_nothing_is_sent_to_local_addresses(
         "{named}"
     );
 }
+
+#[tokio::test]
+async fn a_receiver_that_hangs_does_not_hold_up_deliveries_to_others() {
+    let app = TestApp::spawn_with(Options {
+        outbox_worker: true,
+        ..Options::default()
+    })
+    .await;
+    let (slow, slow_url) = Receiver::start(&[Answer::Hang(Duration::from_secs(30))]).await;
+    let (fast, fast_url) = Receiver::start(&[]).await;
+    subscribe(&app, &slow_url, "customer-created").await;
+    subscribe(&app, &fast_url, "customer-deleted").await;
+    let customer = app.create_customer("Traag BV").await;
+    // The background worker has picked the created event up and waits on the slow receiver.
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while slow.calls().is_empty() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the slow receiver was never called"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let (status, _) =
+        send(app.delete(&format!("/customers/{}", customer["id"].as_str().unwrap()))).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    // Well within the 10 s the hanging call takes to time out.
+    let started = std::time::Instant::now();
+    while fast.calls().is_empty() {
+        assert!(
+            started.elapsed() < Duration::from_secs(3),
+            "the delivery to the fast receiver waited for the hanging one"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}

@@ -10,6 +10,7 @@
 mod accounts;
 mod customers;
 mod groups;
+mod idempotency;
 mod invoices;
 mod outbox;
 mod payments;
@@ -17,6 +18,7 @@ mod payments;
 pub(crate) use accounts::accounts_impl;
 pub(crate) use customers::customers_impl;
 pub(crate) use groups::groups_impl;
+pub(crate) use idempotency::idempotency_impl;
 pub(crate) use invoices::invoices_impl;
 pub(crate) use outbox::outbox_impl;
 pub(crate) use payments::payments_impl;
@@ -33,6 +35,7 @@ macro_rules! impl_store {
         $crate::store::sql::groups_impl!($store, $db);
         $crate::store::sql::invoices_impl!($store, $db);
         $crate::store::sql::payments_impl!($store, $db);
+        $crate::store::sql::idempotency_impl!($store, $db);
     };
 }
 pub(crate) use impl_store;
