@@ -1,7 +1,9 @@
 //! The OpenAPI 3.1 document, generated from the handlers and served at `/v1/openapi.json`.
 
 use axum::Json;
+use utoipa::openapi::path::Operation;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::openapi::{Content, Ref, RefOr, Response};
 use utoipa::{Modify, OpenApi};
 
 use super::{customer_groups, customer_invoices, customers, error, pagination, webhooks};
@@ -15,7 +17,7 @@ use super::{customer_groups, customer_invoices, customers, error, pagination, we
     ),
     servers((url = "/v1")),
     security(("APIKey" = [])),
-    modifiers(&SecurityAddon),
+    modifiers(&SecurityAddon, &CommonErrors),
     paths(
         customers::list_customers,
         customers::get_customer,
@@ -61,6 +63,63 @@ impl Modify for SecurityAddon {
             "APIKey",
             SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
         );
+    }
+}
+
+/// The error statuses that layers and extractors answer for every operation, rather than
+/// the handlers: without them a client (and schemathesis' status-code check) would meet
+/// statuses the document never mentions.
+struct CommonErrors;
+
+/// Every operation sits behind the API key check, its scope check and the rate limit.
+const EVERY_OPERATION: [(&str, &str); 3] = [
+    ("401", "The API key is missing, malformed, unknown or revoked."),
+    ("403", "The API key lacks the scope this operation needs."),
+    ("429", "Too many requests for this API key; see `Retry-After`."),
+];
+
+/// Operations that read a request body: it may be unreadable, too large or of the wrong type.
+const WITH_BODY: [(&str, &str); 3] = [
+    ("400", "The body could not be read: invalid JSON, a key given twice, a broken form."),
+    ("413", "The body is larger than this operation accepts."),
+    ("415", "The body is not of the documented content type."),
+];
+
+impl Modify for CommonErrors {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for operation in operations.into_iter().flatten() {
+                add_errors(operation, &EVERY_OPERATION);
+                if operation.request_body.is_some() {
+                    add_errors(operation, &WITH_BODY);
+                }
+            }
+        }
+    }
+}
+
+/// Adds each status with an `ErrorBody`, keeping any the handler documents itself.
+fn add_errors(operation: &mut Operation, errors: &[(&str, &str)]) {
+    for (status, description) in errors {
+        operation
+            .responses
+            .responses
+            .entry((*status).to_owned())
+            .or_insert_with(|| {
+                let mut response = Response::new(*description);
+                response.content.insert(
+                    "application/json".to_owned(),
+                    Content::new(Some(Ref::from_schema_name("ErrorBody"))),
+                );
+                RefOr::T(response)
+            });
     }
 }
 
