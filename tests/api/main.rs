@@ -8,6 +8,7 @@ mod cli;
 mod customer_groups;
 mod customer_invoices;
 mod customers;
+mod hardening;
 mod hostile_input;
 mod invoice_uploads;
 mod multi_instance;

@@ -186,7 +186,65 @@ pub fn looks_like_pdf(bytes: &[u8]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::looks_like_pdf;
+    use super::*;
+
+    const CONTENT_TYPE: &str = "multipart/form-data; boundary=B";
+
+    fn form(fields: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut body = Vec::new();
+        for (name, value) in fields {
+            body.extend_from_slice(
+                format!("--B\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n")
+                    .as_bytes(),
+            );
+            body.extend_from_slice(value);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(b"--B--\r\n");
+        body
+    }
+
+    async fn parse(body: Vec<u8>) -> ApiResult<(NewUploadedInvoice, Vec<u8>)> {
+        let multipart = multipart_from(CONTENT_TYPE, body).await.unwrap();
+        let zone = TimeZone::get("Europe/Amsterdam").unwrap();
+        parse_upload(multipart, &zone, "2025-06-01T12:00:00Z".parse().unwrap()).await
+    }
+
+    const PDF: &[u8] = b"%PDF-1.4\n%%EOF\n";
+
+    #[tokio::test]
+    async fn a_complete_form_parses_into_the_invoice_and_its_pdf() {
+        let body = form(&[
+            ("customerId", b"cst_a"),
+            ("invoiceNumber", b"2025-001"),
+            ("issuedAt", b"2025-04-14"),
+            ("amount", b"15.67"),
+            ("pdf", PDF),
+        ]);
+        let (invoice, pdf) = parse(body).await.unwrap();
+        assert_eq!(invoice.amount.cents(), 1567);
+        assert_eq!(invoice.invoice_number, "2025-001");
+        assert_eq!(pdf, PDF);
+    }
+
+    #[tokio::test]
+    async fn form_errors_name_every_field_and_the_pdf() {
+        let body = form(&[("customerId", b"cst_a"), ("amount", b"1.234")]);
+        let Err(ApiError::Validation { errors, .. }) = parse(body).await else {
+            panic!("not a validation error");
+        };
+        for field in ["invoiceNumber", "issuedAt", "amount", "pdf"] {
+            assert!(errors.contains_key(field), "{field}: {errors:?}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_field_sent_twice_or_broken_framing_is_a_bad_request() {
+        let twice = form(&[("amount", b"1"), ("amount", b"2")]);
+        assert!(matches!(parse(twice).await, Err(ApiError::BadRequest(_))));
+        let truncated = b"--B\r\nContent-Disposition: form-data; name=\"amount\"\r\n\r\n1".to_vec();
+        assert!(matches!(parse(truncated).await, Err(ApiError::BadRequest(_))));
+    }
 
     #[test]
     fn only_pdf_framed_bytes_count_as_pdf() {
