@@ -36,15 +36,26 @@ fuzz_target!(|data: &[u8]| {
         let taxable = per_rate[&rate.rate.percent()];
         assert_eq!(i128::from(rate.taxable.cents()), taxable);
         let expected = vat_half_away_from_zero(taxable, rate.rate.percent());
-        assert_eq!(i128::from(rate.vat.cents()), expected, "{taxable} at {}%", rate.rate.percent());
+        assert_eq!(
+            i128::from(rate.vat.cents()),
+            expected,
+            "{taxable} at {}%",
+            rate.rate.percent()
+        );
         vat += expected;
     }
     assert_eq!(i128::from(totals.vat.cents()), vat);
     assert_eq!(i128::from(totals.total.cents()), subtotal + vat);
     for (line, shown) in new.lines.iter().zip(&totals.lines) {
-        let expected = vat_half_away_from_zero(i128::from(line.amount_excl_vat.cents()), line.vat_rate.percent());
+        let expected = vat_half_away_from_zero(
+            i128::from(line.amount_excl_vat.cents()),
+            line.vat_rate.percent(),
+        );
         assert_eq!(i128::from(shown.vat.cents()), expected);
-        assert_eq!(shown.amount_incl_vat.cents(), shown.amount_excl_vat.cents() + shown.vat.cents());
+        assert_eq!(
+            shown.amount_incl_vat.cents(),
+            shown.amount_excl_vat.cents() + shown.vat.cents()
+        );
     }
 });
 

@@ -29,7 +29,11 @@ fn check_text(text: &str) {
             assert_eq!(i128::from(money.cents()), cents, "{text:?}");
             assert!(money.cents().abs() <= Money::MAX_ABS_CENTS);
             let shown = money.to_string();
-            assert_eq!(Money::parse(&shown), Ok(money), "{text:?} shown as {shown:?}");
+            assert_eq!(
+                Money::parse(&shown),
+                Ok(money),
+                "{text:?} shown as {shown:?}"
+            );
         }
         (Some(cents), Err(error)) => {
             // Well formed: only the range may refuse it.

@@ -73,14 +73,23 @@ struct CommonErrors;
 
 /// Every operation sits behind the API key check, its scope check and the rate limit.
 const EVERY_OPERATION: [(&str, &str); 3] = [
-    ("401", "The API key is missing, malformed, unknown or revoked."),
+    (
+        "401",
+        "The API key is missing, malformed, unknown or revoked.",
+    ),
     ("403", "The API key lacks the scope this operation needs."),
-    ("429", "Too many requests for this API key; see `Retry-After`."),
+    (
+        "429",
+        "Too many requests for this API key; see `Retry-After`.",
+    ),
 ];
 
 /// Operations that read a request body: it may be unreadable, too large or of the wrong type.
 const WITH_BODY: [(&str, &str); 3] = [
-    ("400", "The body could not be read: invalid JSON, a key given twice, a broken form."),
+    (
+        "400",
+        "The body could not be read: invalid JSON, a key given twice, a broken form.",
+    ),
     ("413", "The body is larger than this operation accepts."),
     ("415", "The body is not of the documented content type."),
 ];

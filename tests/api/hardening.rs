@@ -74,7 +74,10 @@ async fn the_431_of_too_many_header_bytes_is_the_error_body() {
     let (status, body) = send(app.get("/customers").header("x-filler", filler)).await;
     assert_eq!(status, StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE);
     assert_eq!(body["code"], 431, "{body}");
-    assert!(body["message"].as_str().unwrap().contains("headers"), "{body}");
+    assert!(
+        body["message"].as_str().unwrap().contains("headers"),
+        "{body}"
+    );
 }
 
 #[tokio::test]
@@ -82,7 +85,11 @@ async fn every_answer_carries_the_security_headers() {
     let app = TestApp::spawn().await;
     let answers = [
         app.get("/customers").send().await.unwrap(),
-        app.client.get(app.url("/openapi.json")).send().await.unwrap(),
+        app.client
+            .get(app.url("/openapi.json"))
+            .send()
+            .await
+            .unwrap(),
         app.client.get(app.url("/customers")).send().await.unwrap(),
         app.get("/no-such-endpoint").send().await.unwrap(),
     ];
@@ -140,7 +147,15 @@ async fn a_failure_on_our_side_is_a_500_without_internals() {
             body,
             json!({"code": 500, "message": "Something went wrong on our side; please try again later."})
         );
-        for internal in ["customers", "table", "relation", "sql", "SELECT", "INSERT", "src/"] {
+        for internal in [
+            "customers",
+            "table",
+            "relation",
+            "sql",
+            "SELECT",
+            "INSERT",
+            "src/",
+        ] {
             assert!(!text.contains(internal), "{internal} in {text}");
         }
     }

@@ -300,8 +300,8 @@ async fn every_operation_documents_the_statuses_its_layers_answer() {
             for status in expected {
                 let schema = &responses
                     .get(status)
-                    .unwrap_or_else(|| panic!("{method} {path} lacks {status}"))["content"]
-                    ["application/json"]["schema"]["$ref"];
+                    .unwrap_or_else(|| panic!("{method} {path} lacks {status}"))["content"]["application/json"]
+                    ["schema"]["$ref"];
                 assert_eq!(
                     schema, "#/components/schemas/ErrorBody",
                     "{method} {path} {status}"

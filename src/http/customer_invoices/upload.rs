@@ -1,8 +1,8 @@
 //! Create Customer Invoice from an uploaded PDF (`multipart/form-data`).
 
 use axum::Json;
-use axum::extract::{FromRequest, State};
 use axum::extract::multipart::{Multipart, MultipartError, MultipartRejection};
+use axum::extract::{FromRequest, State};
 use axum::http::StatusCode;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
@@ -243,7 +243,10 @@ mod tests {
         let twice = form(&[("amount", b"1"), ("amount", b"2")]);
         assert!(matches!(parse(twice).await, Err(ApiError::BadRequest(_))));
         let truncated = b"--B\r\nContent-Disposition: form-data; name=\"amount\"\r\n\r\n1".to_vec();
-        assert!(matches!(parse(truncated).await, Err(ApiError::BadRequest(_))));
+        assert!(matches!(
+            parse(truncated).await,
+            Err(ApiError::BadRequest(_))
+        ));
     }
 
     #[test]
