@@ -106,7 +106,7 @@ run_schemathesis() {
         --max-examples "$EXAMPLES" --workers 1 --request-timeout 30 \
         --report ndjson --report-ndjson-path "$tmp/$name.ndjson" \
         >"$tmp/$name.txt" 2>&1) || { tail -n 80 "$tmp/$name.txt"; fail "schemathesis ($name IDs) found failures"; }
-    grep -E 'test cases|generated|passed' "$tmp/$name.txt" | tail -n 2 | sed 's/^/  /'
+    grep -E '[0-9]+ generated, ' "$tmp/$name.txt" | sed 's/^ */  /'
 }
 run_schemathesis generated schemathesis.toml
 run_schemathesis seeded schemathesis-seeded.toml
