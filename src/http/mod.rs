@@ -42,6 +42,11 @@ pub const JSON_BODY_LIMIT: usize = 2 * 1024 * 1024;
 /// The default of `--request-time-limit`.
 pub const REQUEST_TIME_LIMIT: Duration = Duration::from_secs(30);
 
+/// Request headers above this many bytes in all (names and values) are refused with 431.
+/// hyper itself stops at 100 headers or about 400 KB; no client of this API needs more than
+/// a few hundred bytes, and every header is held in memory for the whole request.
+pub const HEADER_BYTES_LIMIT: usize = 16 * 1024;
+
 #[derive(Clone)]
 pub struct AppState {
     pub store: Arc<dyn Store>,
@@ -101,6 +106,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
+        .layer(middleware::from_fn(header_limit))
         .layer(middleware::from_fn(security_headers))
         .layer(middleware::from_fn_with_state(state.clone(), time_limit))
         .layer(CatchPanicLayer::custom(|_| {
@@ -136,8 +142,53 @@ async fn security_headers(req: Request, next: Next) -> Response {
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    // No page of this server is meant to be framed, to run scripts or to leak its URL
+    // (signed links carry their token in the path) to another site.
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    // Not on PDFs: browsers show inline PDFs with viewers that a page policy can break.
+    // The customer pages set their own (they load their stylesheet and the seller's logo).
+    let is_pdf = headers
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|t| t.as_bytes().starts_with(b"application/pdf"));
+    if !is_pdf && !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+        );
+    }
     response
+}
+
+/// Refuses requests whose headers exceed [`HEADER_BYTES_LIMIT`] in all, before any
+/// authentication or handler sees them.
+async fn header_limit(req: Request, next: Next) -> Response {
+    let bytes: usize = req
+        .headers()
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len())
+        .sum();
+    if bytes > HEADER_BYTES_LIMIT {
+        let body = error::ErrorBody {
+            code: 431,
+            message: format!(
+                "The request headers are too large ({bytes} bytes; at most {HEADER_BYTES_LIMIT})."
+            ),
+            errors: None,
+        };
+        return (
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            axum::Json(body),
+        )
+            .into_response();
+    }
+    next.run(req).await
 }
 
 /// Stops a request that takes longer than the request time limit, slow clients included.

@@ -1,10 +1,15 @@
 //! The OpenAPI 3.1 document, generated from the handlers and served at `/v1/openapi.json`.
 
 use axum::Json;
+use utoipa::openapi::path::Operation;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::openapi::{Content, Ref, RefOr, Response};
 use utoipa::{Modify, OpenApi};
 
-use super::{customer_groups, customer_invoices, customers, error, pagination, webhooks};
+use super::{
+    account, customer_groups, customer_invoices, customers, error, pagination, payment_links,
+    webhooks,
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -15,7 +20,7 @@ use super::{customer_groups, customer_invoices, customers, error, pagination, we
     ),
     servers((url = "/v1")),
     security(("APIKey" = [])),
-    modifiers(&SecurityAddon, &IdempotencyAddon),
+    modifiers(&SecurityAddon, &IdempotencyAddon, &CommonErrors),
     paths(
         customers::list_customers,
         customers::get_customer,
@@ -41,6 +46,12 @@ use super::{customer_groups, customer_invoices, customers, error, pagination, we
         webhooks::create_webhook,
         webhooks::delete_webhook,
         webhooks::list_webhook_deliveries,
+        payment_links::list_payment_links,
+        payment_links::get_payment_link,
+        payment_links::create_payment_link,
+        payment_links::close_payment_link,
+        payment_links::list_payment_link_payments,
+        account::get_account,
     ),
     components(schemas(error::ErrorBody, pagination::Paginated<customers::CustomerBody>)),
     tags(
@@ -48,6 +59,8 @@ use super::{customer_groups, customer_invoices, customers, error, pagination, we
         (name = "Customer Groups API"),
         (name = "Customer Invoices API"),
         (name = "Webhooks API"),
+        (name = "Payment Links API"),
+        (name = "Account (portaal addition)"),
     )
 )]
 pub struct ApiDoc;
@@ -116,6 +129,83 @@ impl Modify for IdempotencyAddon {
                     .or_insert_with(|| conflict.clone().into());
             }
         }
+    }
+}
+
+/// The error statuses that layers and extractors answer for every operation, rather than
+/// the handlers: without them a client (and schemathesis' status-code check) would meet
+/// statuses the document never mentions.
+struct CommonErrors;
+
+/// Every operation sits behind the API key check, its scope check and the rate limit.
+const EVERY_OPERATION: [(&str, &str); 3] = [
+    (
+        "401",
+        "The API key is missing, malformed, unknown or revoked.",
+    ),
+    ("403", "The API key lacks the scope this operation needs."),
+    (
+        "429",
+        "Too many requests for this API key; see `Retry-After`.",
+    ),
+];
+
+/// Operations any valid key may call: they need no scope, so they never answer 403.
+const SCOPELESS: [&str; 1] = ["get-account"];
+
+/// Operations that read a request body: it may be unreadable, too large or of the wrong type.
+const WITH_BODY: [(&str, &str); 3] = [
+    (
+        "400",
+        "The body could not be read: invalid JSON, a key given twice, a broken form.",
+    ),
+    ("413", "The body is larger than this operation accepts."),
+    ("415", "The body is not of the documented content type."),
+];
+
+impl Modify for CommonErrors {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for operation in operations.into_iter().flatten() {
+                let scopeless = operation
+                    .operation_id
+                    .as_deref()
+                    .is_some_and(|id| SCOPELESS.contains(&id));
+                let every: Vec<(&str, &str)> = EVERY_OPERATION
+                    .into_iter()
+                    .filter(|(status, _)| !(scopeless && *status == "403"))
+                    .collect();
+                add_errors(operation, &every);
+                if operation.request_body.is_some() {
+                    add_errors(operation, &WITH_BODY);
+                }
+            }
+        }
+    }
+}
+
+/// Adds each status with an `ErrorBody`, keeping any the handler documents itself.
+fn add_errors(operation: &mut Operation, errors: &[(&str, &str)]) {
+    for (status, description) in errors {
+        operation
+            .responses
+            .responses
+            .entry((*status).to_owned())
+            .or_insert_with(|| {
+                let mut response = Response::new(*description);
+                response.content.insert(
+                    "application/json".to_owned(),
+                    Content::new(Some(Ref::from_schema_name("ErrorBody"))),
+                );
+                RefOr::T(response)
+            });
     }
 }
 

@@ -23,6 +23,9 @@ pub struct TestApp {
     /// A key of `account_id` with every scope.
     pub token: String,
     pub outbox: Arc<portaal::outbox::Outbox>,
+    /// The test's own database (SQLite file or PostgreSQL database), for tests that must
+    /// reach behind the API.
+    pub database_url: String,
     _data: tempfile::TempDir,
     _stop: oneshot::Sender<()>,
     /// Dropped after the server: removes the test's PostgreSQL database, if any.
@@ -88,6 +91,7 @@ impl TestApp {
             header_read_timeout: options.header_read_timeout,
             request_time_limit: options.request_time_limit,
         };
+        let database_url = config.database_url.clone();
         let store = startup::open_store(&config.database_url)
             .await
             .expect("store");
@@ -115,6 +119,7 @@ impl TestApp {
             account_id: account.id,
             token: key.token,
             outbox,
+            database_url,
             _data: data,
             _stop: stop,
             _database: database,

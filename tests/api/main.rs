@@ -10,6 +10,7 @@ mod cli;
 mod customer_groups;
 mod customer_invoices;
 mod customers;
+mod hardening;
 mod hostile_input;
 mod idempotency;
 mod invoice_uploads;

@@ -285,3 +285,34 @@ async fn live_responses_have_exactly_the_properties_the_document_declares() {
         property_names(customer_schema)
     );
 }
+
+#[tokio::test]
+async fn every_operation_documents_the_statuses_its_layers_answer() {
+    let app = TestApp::spawn().await;
+    let doc = document(&app).await;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            let responses = operation["responses"].as_object().unwrap();
+            let mut expected = vec!["401", "429"];
+            // GET /account needs no scope (any valid key reads its own account), so no 403.
+            if path != "/account" {
+                expected.push("403");
+            } else {
+                assert!(responses.get("403").is_none(), "GET /account never answers 403");
+            }
+            if operation.get("requestBody").is_some() {
+                expected.extend(["400", "413", "415"]);
+            }
+            for status in expected {
+                let schema = &responses
+                    .get(status)
+                    .unwrap_or_else(|| panic!("{method} {path} lacks {status}"))["content"]["application/json"]
+                    ["schema"]["$ref"];
+                assert_eq!(
+                    schema, "#/components/schemas/ErrorBody",
+                    "{method} {path} {status}"
+                );
+            }
+        }
+    }
+}

@@ -1,9 +1,11 @@
 //! Create Customer Invoice from an uploaded PDF (`multipart/form-data`).
 
 use axum::Json;
-use axum::extract::State;
 use axum::extract::multipart::{Multipart, MultipartError, MultipartRejection};
+use axum::extract::{FromRequest, State};
 use axum::http::StatusCode;
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
 use serde_json::{Map, Value};
 
 use super::{CustomerInvoiceBody, new_invoice, store_new_invoice};
@@ -63,12 +65,32 @@ pub async fn create_customer_invoice(
                 .to_owned(),
         )
     })?;
+    let (input, pdf) = parse_upload(multipart, &state.time_zone, state.clock.now()).await?;
+
+    let mut invoice = new_invoice(input.customer_id, input.invoice_number, input.issued_at);
+    invoice.amount = input.amount;
+    invoice.paid_at = input.paid_at;
+    invoice.send_notification = input.send_notification;
+    let created = store_new_invoice(&state, &principal, invoice, Some(pdf)).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(CustomerInvoiceBody::new(&state, created)),
+    ))
+}
+
+/// Reads and validates the whole form: the invoice fields and the PDF, naming every invalid
+/// field at once. Everything the upload handler does before it touches the store, so that
+/// tests and the fuzz target can drive it with nothing but bytes (see [`multipart_from`]).
+pub async fn parse_upload(
+    multipart: Multipart,
+    time_zone: &TimeZone,
+    now: Timestamp,
+) -> ApiResult<(NewUploadedInvoice, Vec<u8>)> {
     let (form, pdf) = read_form(multipart).await?;
-    let (input, mut errors) =
-        match NewUploadedInvoice::parse(&form, &state.time_zone, state.clock.now()) {
-            Ok(input) => (Some(input), FieldErrors::new()),
-            Err(errors) => (None, errors),
-        };
+    let (input, mut errors) = match NewUploadedInvoice::parse(&form, time_zone, now) {
+        Ok(input) => (Some(input), FieldErrors::new()),
+        Err(errors) => (None, errors),
+    };
     match &pdf {
         None => add_error(
             &mut errors,
@@ -82,19 +104,21 @@ pub async fn create_customer_invoice(
         ),
         Some(_) => {}
     }
-    let (Some(input), Some(pdf), true) = (input, pdf, errors.is_empty()) else {
-        return Err(ApiError::validation(errors));
-    };
+    match (input, pdf, errors.is_empty()) {
+        (Some(input), Some(pdf), true) => Ok((input, pdf)),
+        _ => Err(ApiError::validation(errors)),
+    }
+}
 
-    let mut invoice = new_invoice(input.customer_id, input.invoice_number, input.issued_at);
-    invoice.amount = input.amount;
-    invoice.paid_at = input.paid_at;
-    invoice.send_notification = input.send_notification;
-    let created = store_new_invoice(&state, &principal, invoice, Some(pdf)).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(CustomerInvoiceBody::new(&state, created)),
-    ))
+/// The `Multipart` extractor over a body held in memory, as the handler would receive it with
+/// this `Content-Type`; `None` where the extractor refuses the request (the handler's 415).
+pub async fn multipart_from(content_type: &str, body: Vec<u8>) -> Option<Multipart> {
+    let request = axum::http::Request::builder()
+        .method("POST")
+        .header(axum::http::header::CONTENT_TYPE, content_type)
+        .body(axum::body::Body::from(body))
+        .ok()?;
+    Multipart::from_request(request, &()).await.ok()
 }
 
 /// Reads the text fields into a JSON object (so the shared validation applies) and the PDF.
@@ -162,7 +186,68 @@ pub fn looks_like_pdf(bytes: &[u8]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::looks_like_pdf;
+    use super::*;
+
+    const CONTENT_TYPE: &str = "multipart/form-data; boundary=B";
+
+    fn form(fields: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut body = Vec::new();
+        for (name, value) in fields {
+            body.extend_from_slice(
+                format!("--B\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n")
+                    .as_bytes(),
+            );
+            body.extend_from_slice(value);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(b"--B--\r\n");
+        body
+    }
+
+    async fn parse(body: Vec<u8>) -> ApiResult<(NewUploadedInvoice, Vec<u8>)> {
+        let multipart = multipart_from(CONTENT_TYPE, body).await.unwrap();
+        let zone = TimeZone::get("Europe/Amsterdam").unwrap();
+        parse_upload(multipart, &zone, "2025-06-01T12:00:00Z".parse().unwrap()).await
+    }
+
+    const PDF: &[u8] = b"%PDF-1.4\n%%EOF\n";
+
+    #[tokio::test]
+    async fn a_complete_form_parses_into_the_invoice_and_its_pdf() {
+        let body = form(&[
+            ("customerId", b"cst_a"),
+            ("invoiceNumber", b"2025-001"),
+            ("issuedAt", b"2025-04-14"),
+            ("amount", b"15.67"),
+            ("pdf", PDF),
+        ]);
+        let (invoice, pdf) = parse(body).await.unwrap();
+        assert_eq!(invoice.amount.cents(), 1567);
+        assert_eq!(invoice.invoice_number, "2025-001");
+        assert_eq!(pdf, PDF);
+    }
+
+    #[tokio::test]
+    async fn form_errors_name_every_field_and_the_pdf() {
+        let body = form(&[("customerId", b"cst_a"), ("amount", b"1.234")]);
+        let Err(ApiError::Validation { errors, .. }) = parse(body).await else {
+            panic!("not a validation error");
+        };
+        for field in ["invoiceNumber", "issuedAt", "amount", "pdf"] {
+            assert!(errors.contains_key(field), "{field}: {errors:?}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_field_sent_twice_or_broken_framing_is_a_bad_request() {
+        let twice = form(&[("amount", b"1"), ("amount", b"2")]);
+        assert!(matches!(parse(twice).await, Err(ApiError::BadRequest(_))));
+        let truncated = b"--B\r\nContent-Disposition: form-data; name=\"amount\"\r\n\r\n1".to_vec();
+        assert!(matches!(
+            parse(truncated).await,
+            Err(ApiError::BadRequest(_))
+        ));
+    }
 
     #[test]
     fn only_pdf_framed_bytes_count_as_pdf() {
