@@ -63,11 +63,9 @@ export CONTRACT_TOKEN CONTRACT_TOKEN_NO_SCOPE CONTRACT_TOKEN_LIMITED_RATE CONTRA
 
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 api="http://127.0.0.1:$port/v1"
-# Webhooks the runs create may name public hosts; the outbox worker would call them. An
-# unreachable loopback proxy keeps every such call on this machine (reqwest follows these).
-HTTP_PROXY=http://127.0.0.1:9 HTTPS_PROXY=http://127.0.0.1:9 http_proxy=http://127.0.0.1:9 \
-    https_proxy=http://127.0.0.1:9 ALL_PROXY= all_proxy= NO_PROXY= no_proxy= \
-    PORTAAL_LOG=warn "$bin" serve --listen "127.0.0.1:$port" --rate-limit 1000000 \
+# Webhooks the runs create may name public hosts; with no outbox worker, nothing is ever
+# delivered to them (the deliveries stay queued in this throwaway database).
+PORTAAL_LOG=warn "$bin" serve --listen "127.0.0.1:$port" --rate-limit 1000000 --no-outbox-worker \
     >"$tmp/server.out" 2>"$tmp/server.err" &
 server_pid=$!
 for _ in $(seq 1 300); do

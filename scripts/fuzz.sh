@@ -27,6 +27,12 @@ if ! cargo fuzz --version >/dev/null 2>&1; then
 fi
 export RUSTC_BOOTSTRAP=1
 flags=(--sanitizer none --debug-assertions)
+# A build folder outside the checkout (CI sets one in the home folder) lets a fresh clone
+# reuse the fuzz build instead of compiling every dependency again.
+if [[ -n ${PORTAAL_FUZZ_TARGET_DIR:-} ]]; then
+    mkdir -p "$PORTAAL_FUZZ_TARGET_DIR"
+    flags+=(--target-dir "$PORTAAL_FUZZ_TARGET_DIR")
+fi
 
 echo "fuzz: building the targets"
 cargo fuzz build "${flags[@]}"

@@ -62,6 +62,10 @@ pub struct ServeArgs {
         default_value = "portaal <noreply@localhost>"
     )]
     pub mail_from: String,
+    /// Do not deliver webhooks and e-mails from this instance (another instance on the same
+    /// PostgreSQL database does); they stay queued in the outbox.
+    #[arg(long, env = "PORTAAL_NO_OUTBOX_WORKER")]
+    pub no_outbox_worker: bool,
     /// Base URL of Mollie's Payments API; change it only to point at a test double.
     #[arg(long, env = "PORTAAL_MOLLIE_API_URL", default_value = crate::payments::mollie::DEFAULT_API_URL)]
     pub mollie_api_url: String,
@@ -128,7 +132,7 @@ impl Config {
             smtp_url: serve.smtp_url.clone(),
             mail_from: serve.mail_from.clone(),
             mollie_api_url: serve.mollie_api_url.clone(),
-            outbox_worker: true,
+            outbox_worker: !serve.no_outbox_worker,
             header_read_timeout: Duration::from_secs(serve.header_read_timeout),
             request_time_limit: Duration::from_secs(serve.request_time_limit),
         })

@@ -23,7 +23,9 @@ pub fn client(allow_private: bool) -> reqwest::Client {
     let builder = if allow_private {
         builder
     } else {
-        builder.dns_resolver(Arc::new(PublicOnly))
+        // Through an HTTP(S)_PROXY from the environment the proxy would resolve the host,
+        // and the public-only check below would never see the address: no proxy then.
+        builder.dns_resolver(Arc::new(PublicOnly)).no_proxy()
     };
     builder
         .timeout(TIMEOUT)

@@ -298,7 +298,10 @@ async fn every_operation_documents_the_statuses_its_layers_answer() {
             if path != "/account" {
                 expected.push("403");
             } else {
-                assert!(responses.get("403").is_none(), "GET /account never answers 403");
+                assert!(
+                    responses.get("403").is_none(),
+                    "GET /account never answers 403"
+                );
             }
             if operation.get("requestBody").is_some() {
                 expected.extend(["400", "413", "415"]);
