@@ -169,8 +169,13 @@ macro_rules! invoices_impl {
                 filter: &$crate::store::InvoiceFilter,
                 page: $crate::store::PageQuery,
             ) -> $crate::store::StoreResult<Vec<$crate::store::CustomerInvoice>> {
+                // A deferred join: the subquery skips OFFSET rows over the list index alone
+                // (an index-only scan on PostgreSQL, a covering index on SQLite), and only the
+                // page's rows are then read from the table. Skipping by the full rows made
+                // page 5,000 of a million invoices read 75,000 table rows (bench/plans/).
                 let mut sql = format!(
-                    "SELECT {} FROM customer_invoices WHERE account_id = $1 AND deleted_at IS NULL",
+                    "SELECT {} FROM customer_invoices WHERE id IN (
+                        SELECT id FROM customer_invoices WHERE account_id = $1 AND deleted_at IS NULL",
                     $crate::store::sql::INVOICE_COLUMNS
                 );
                 let mut next = 2;
@@ -195,6 +200,7 @@ macro_rules! invoices_impl {
                 sql.push_str(" ORDER BY created_at DESC, id DESC");
                 param(&mut sql, " LIMIT $?");
                 param(&mut sql, " OFFSET $?");
+                sql.push_str(") ORDER BY created_at DESC, id DESC");
                 let mut query = sqlx::query_as::<$db, $crate::store::rows::InvoiceRow>(&sql).bind(account_id);
                 if let Some(customer_id) = &filter.customer_id {
                     query = query.bind(customer_id);
