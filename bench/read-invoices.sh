@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The read benchmark: seeds one account with INVOICES invoices (examples/seed_invoices.rs),
-# then measures, with wrk at CONNECTIONS connections for DURATION each:
+# then measures, with wrk at each of CONNECTIONS (space-separated) for DURATION each:
 #   list page 1, list page 5,000, list filtered by one customer, and GET by a random ID.
 # Also: cold start (launch of `portaal serve` on the seeded database to the first 200
 # answer), resident memory idle and during the reads, and (with PLANS=1) writes the query
@@ -9,13 +9,13 @@
 #
 #   bench/read-invoices.sh                       # SQLite, 1,000,000 invoices
 #   DB=postgres bench/read-invoices.sh           # PostgreSQL (fresh database, dropped after)
-#   INVOICES=100000 DURATION=5s CONNECTIONS=16 PLANS=1 bench/read-invoices.sh
+#   INVOICES=100000 DURATION=5s CONNECTIONS="16" PLANS=1 bench/read-invoices.sh
 #
 # Prints one `result|...` line per scenario for bench/run-all.sh.
 set -euo pipefail
 
 DURATION="${DURATION:-10s}"
-CONNECTIONS="${CONNECTIONS:-16}"
+CONNECTIONS="${CONNECTIONS:-1 16}"
 INVOICES="${INVOICES:-1000000}"
 CUSTOMERS="${CUSTOMERS:-1000}"
 DB="${DB:-sqlite}"
@@ -147,15 +147,17 @@ to_ms() {
   awk -v v="$1" 'BEGIN { n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
     if (u == "us") n /= 1000; else if (u == "s") n *= 1000; printf "%.2f", n }'
 }
-threads=$(( CONNECTIONS < 2 ? CONNECTIONS : 2 ))
 peak_rss=0
 failed=0
+read -r -a connection_counts <<< "${CONNECTIONS}"
+for c in "${connection_counts[@]}"; do
+threads=$(( c < 2 ? c : 2 ))
 for i in "${!scenario_names[@]}"; do
   name="${scenario_names[$i]}"
-  out="${work}/wrk-${name}.txt"
-  echo "==> ${name}: wrk -t${threads} -c${CONNECTIONS} -d${DURATION} GET ${scenario_paths[$i]}"
+  out="${work}/wrk-${name}-${c}.txt"
+  echo "==> ${name}: wrk -t${threads} -c${c} -d${DURATION} GET ${scenario_paths[$i]}"
   BENCH_TOKEN="${token}" BENCH_PATH="${scenario_paths[$i]}" BENCH_INVOICES="${INVOICES}" \
-    wrk -t"${threads}" -c"${CONNECTIONS}" -d"${DURATION}" --latency -s "${bench_dir}/read-invoice.lua" \
+    wrk -t"${threads}" -c"${c}" -d"${DURATION}" --latency -s "${bench_dir}/read-invoice.lua" \
     "${api%/v1}" > "${out}" 2>&1 &
   wrk_pid=$!
   while kill -0 "${wrk_pid}" 2> /dev/null; do
@@ -180,7 +182,7 @@ for i in "${!scenario_names[@]}"; do
     else
       printf '%s;\n' "${scenario_sql[$i]}" > "${sql_file}"
     fi
-    pgbench -n -M prepared -c "${CONNECTIONS}" -j "${threads}" -T "${duration_secs}" -f "${sql_file}" \
+    pgbench -n -M prepared -c "${c}" -j "${threads}" -T "${duration_secs}" -f "${sql_file}" \
       --log --log-prefix="${work}/pglog-${name}" "${db_url}" > "${work}/pgbench-${name}.txt" 2>&1 || failed=1
     tps="$(sed -n 's/^tps = \([0-9.]*\) (without initial connection time)$/\1/p' "${work}/pgbench-${name}.txt")"
     lp99="$(cat "${work}/pglog-${name}".* | awk '{ print $3 }' | sort -n \
@@ -188,7 +190,8 @@ for i in "${!scenario_names[@]}"; do
     rm -f "${work}/pglog-${name}".*
     limit="$(printf '%.0f' "${tps:-0}")|${lp99}"
   fi
-  echo "result|read-${name}|${DB}|${CONNECTIONS}|${rate}|${p50}|${p99}|${limit}|${non200:-?}"
+  echo "result|read-${name}|${DB}|${c}|${rate}|${p50}|${p99}|${limit}|${non200:-?}"
+done
 done
 sleep 2
 echo "result|rss-reads|${DB}|VmRSS peak ${peak_rss} kB (sampled every 0.2 s) during the reads; VmHWM $(rss_kb VmHWM) kB; $(rss_kb VmRSS) kB 2 s after"
