@@ -118,12 +118,16 @@ scenario_paths=("/v1/customer-invoices" "/v1/customer-invoices?page=5000"
   "/v1/customer-invoices?customerId=${customer}" "/v1/customer-invoices/{id}")
 # The store's SELECTs (src/store/sql/invoices.rs) with literal values, for plans and pgbench.
 cols="id, customer_id, invoice_number, issued_at, due_at, currency, amount_cents, lines, has_pdf, paid_at, payment_token, send_notification, notification_status, created_at"
-list_sql() { # $1: extra filter, $2: offset
-  printf "SELECT %s FROM customer_invoices WHERE account_id = '%s' AND deleted_at IS NULL%s ORDER BY created_at DESC, id DESC LIMIT 16 OFFSET %s" \
+list_sql() { # $1: extra filter, $2: offset (the deferred join of list_invoices)
+  printf "SELECT %s FROM customer_invoices WHERE id IN (SELECT id FROM customer_invoices WHERE account_id = '%s' AND deleted_at IS NULL%s ORDER BY created_at DESC, id DESC LIMIT 16 OFFSET %s) ORDER BY created_at DESC, id DESC" \
     "${cols}" "${account_id}" "$1" "$2"
 }
+by_id_sql() { # $1: the ID as an SQL expression
+  printf "SELECT %s FROM customer_invoices WHERE account_id = '%s' AND id = %s AND deleted_at IS NULL" \
+    "${cols}" "${account_id}" "$1"
+}
 scenario_sql=("$(list_sql "" 0)" "$(list_sql "" 74985)" "$(list_sql " AND customer_id = '${customer}'" 0)"
-  "SELECT ${cols} FROM customer_invoices WHERE account_id = '${account_id}' AND id = 'inv_seed0000500000' AND deleted_at IS NULL")
+  "$(by_id_sql "'inv_seed0000500000'")")
 
 if [[ "${PLANS}" == 1 ]]; then
   mkdir -p "${bench_dir}/plans"
@@ -177,8 +181,8 @@ for i in "${!scenario_names[@]}"; do
   if [[ "${DB}" == postgres ]]; then
     sql_file="${work}/pg-${name}.sql"
     if [[ "${name}" == by-id ]]; then
-      printf '\\set i random(1, %s)\n%s\n' "${INVOICES}" \
-        "${scenario_sql[$i]/\'inv_seed0000500000\'/'inv_seed' || lpad(:i::text, 10, '0')};" > "${sql_file}"
+      printf '\\set i random(1, %s)\n%s;\n' "${INVOICES}" \
+        "$(by_id_sql "'inv_seed' || lpad(:i::text, 10, '0')")" > "${sql_file}"
     else
       printf '%s;\n' "${scenario_sql[$i]}" > "${sql_file}"
     fi

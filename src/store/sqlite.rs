@@ -60,11 +60,7 @@ impl SqliteStore {
         let read = SqlitePoolOptions::new()
             .max_connections(4)
             .acquire_timeout(Duration::from_secs(30))
-            // 8 MiB of page cache per reader instead of SQLite's 2 MB: the list index
-            // pages that a deep OFFSET walks (about 4 MB for page 5,000 of a million
-            // invoices) stay in memory instead of being read again with a syscall each.
-            // At most 32 MiB over the four readers, used only as pages are read.
-            .connect_with(options.read_only(true).pragma("cache_size", "-8192"))
+            .connect_with(options.read_only(true))
             .await?;
         let (invoices, jobs) = mpsc::channel(4 * MAX_GROUP);
         tokio::spawn(group_commit(write.clone(), jobs));

@@ -619,6 +619,38 @@ async fn list_filters_and_pages_of_invoices() {
 }
 
 #[tokio::test]
+async fn the_due_date_follows_the_payment_term_the_account_has_when_the_invoice_is_made() {
+    let (app, customer_id) = setup().await;
+    let due_after_term = |days: i64| {
+        let store = app.store.clone();
+        let account = app.account_id.clone();
+        async move {
+            let patch = AccountPatch {
+                payment_term_days: Some(days),
+                ..Default::default()
+            };
+            admin::update_account(store.as_ref(), &account, patch)
+                .await
+                .unwrap();
+        }
+    };
+    due_after_term(30).await;
+    let body = invoice(&customer_id, "T-30", one_line(json!("1.00"), json!(0)));
+    let (status, inv) = create(&app, &body).await;
+    assert_eq!(status, StatusCode::CREATED, "{inv}");
+    assert_eq!(inv["issuedAt"], "2025-04-14");
+    assert_eq!(
+        inv["dueAt"], "2025-05-14",
+        "issue date plus the 30-day term"
+    );
+    // A change of term applies to the next invoice at once (read in its transaction).
+    due_after_term(0).await;
+    let body = invoice(&customer_id, "T-0", one_line(json!("1.00"), json!(0)));
+    let (_, inv) = create(&app, &body).await;
+    assert_eq!(inv["dueAt"], "2025-04-14");
+}
+
+#[tokio::test]
 async fn later_pages_continue_the_newest_first_order_without_deleted_invoices() {
     let (app, customer_id) = setup().await;
     let mut ids = Vec::new();
