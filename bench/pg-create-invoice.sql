@@ -29,7 +29,8 @@ SELECT
                AND invoice_number = :prefix::text || '-' || :client_id::text || '-' || :n::text),
     a.monthly_invoice_limit,
     EXISTS (SELECT 1 FROM webhooks
-             WHERE account_id = :account AND type = 'invoice-created' AND deleted_at IS NULL)
+             WHERE account_id = :account AND type = 'invoice-created' AND deleted_at IS NULL),
+    a.payment_term_days
 FROM accounts a WHERE a.id = :account;
 INSERT INTO customer_invoices (id, account_id, customer_id, invoice_number, issued_at, due_at,
         currency, amount_cents, lines, has_pdf, paid_at, payment_token, send_notification,

@@ -390,7 +390,13 @@ async fn create_invoice(setup: &Setup, number: &str) -> anyhow::Result<()> {
     });
 
     let mut tx = setup.pool.begin().await?;
-    let (customer_ok, number_taken, limit, has_webhooks): (bool, bool, Option<i64>, bool) =
+    let (customer_ok, number_taken, limit, has_webhooks, _payment_term_days): (
+        bool,
+        bool,
+        Option<i64>,
+        bool,
+        i64,
+    ) =
         sqlx::query_as(
             "SELECT
                             EXISTS (SELECT 1 FROM customers
@@ -398,7 +404,8 @@ async fn create_invoice(setup: &Setup, number: &str) -> anyhow::Result<()> {
                             EXISTS (SELECT 1 FROM customer_invoices WHERE account_id = $1 AND invoice_number = $3),
                             a.monthly_invoice_limit,
                             EXISTS (SELECT 1 FROM webhooks
-                                     WHERE account_id = $1 AND type = $4 AND deleted_at IS NULL)
+                                     WHERE account_id = $1 AND type = $4 AND deleted_at IS NULL),
+                            a.payment_term_days
                          FROM accounts a WHERE a.id = $1",
         )
         .bind(account_id)

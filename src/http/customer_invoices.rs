@@ -74,9 +74,8 @@ async fn store_new_invoice(
     mut invoice: CustomerInvoice,
     pdf: Option<Vec<u8>>,
 ) -> ApiResult<CustomerInvoice> {
-    let account = state.store.get_account(&principal.account_id).await?;
+    // The store sets `due_at` from the account's payment term in the create's transaction.
     let now = state.clock.now();
-    invoice.due_at = invoice::due_date(invoice.issued_at, account.payment_term_days);
     invoice.created_at = now;
     invoice.has_pdf = pdf.is_some();
     invoice.notification = invoice

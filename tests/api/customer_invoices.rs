@@ -619,6 +619,65 @@ async fn list_filters_and_pages_of_invoices() {
 }
 
 #[tokio::test]
+async fn the_due_date_follows_the_payment_term_the_account_has_when_the_invoice_is_made() {
+    let (app, customer_id) = setup().await;
+    let due_after_term = |days: i64| {
+        let store = app.store.clone();
+        let account = app.account_id.clone();
+        async move {
+            let patch = AccountPatch {
+                payment_term_days: Some(days),
+                ..Default::default()
+            };
+            admin::update_account(store.as_ref(), &account, patch)
+                .await
+                .unwrap();
+        }
+    };
+    due_after_term(30).await;
+    let body = invoice(&customer_id, "T-30", one_line(json!("1.00"), json!(0)));
+    let (status, inv) = create(&app, &body).await;
+    assert_eq!(status, StatusCode::CREATED, "{inv}");
+    assert_eq!(inv["issuedAt"], "2025-04-14");
+    assert_eq!(
+        inv["dueAt"], "2025-05-14",
+        "issue date plus the 30-day term"
+    );
+    // A change of term applies to the next invoice at once (read in its transaction).
+    due_after_term(0).await;
+    let body = invoice(&customer_id, "T-0", one_line(json!("1.00"), json!(0)));
+    let (_, inv) = create(&app, &body).await;
+    assert_eq!(inv["dueAt"], "2025-04-14");
+}
+
+#[tokio::test]
+async fn later_pages_continue_the_newest_first_order_without_deleted_invoices() {
+    let (app, customer_id) = setup().await;
+    let mut ids = Vec::new();
+    for i in 0..7 {
+        let body = invoice(
+            &customer_id,
+            &format!("O-{i}"),
+            one_line(json!("5.00"), json!(9)),
+        );
+        let (status, created) = create(&app, &body).await;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+        ids.push(created["id"].as_str().unwrap().to_owned());
+    }
+    let (status, _) = send(app.delete(&format!("/customer-invoices/{}", ids[3]))).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    // Page by page (the store skips rows in a subquery, then reads the page's rows).
+    let mut walked = Vec::new();
+    for page in 1..=4 {
+        let (_, body) = send(app.get(&format!("/customer-invoices?page={page}&per_page=2"))).await;
+        for item in body["data"].as_array().unwrap() {
+            walked.push(item["invoiceNumber"].as_str().unwrap().to_owned());
+        }
+    }
+    assert_eq!(walked, ["O-6", "O-5", "O-4", "O-2", "O-1", "O-0"]);
+}
+
+#[tokio::test]
 async fn marking_paid_sets_paid_at_once_and_keeps_the_first_date() {
     let (app, customer_id) = setup().await;
     let (_, inv) = create(

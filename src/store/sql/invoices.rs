@@ -38,15 +38,16 @@ macro_rules! invoices_impl {
                 single_writer: bool,
             ) -> $crate::store::StoreResult<$crate::store::CustomerInvoice> {
                 use $crate::store::rows::TAKEN;
-                let invoice = &new.invoice;
+                let mut invoice = new.invoice.clone();
 
                 // One round trip for every check (each is a hop to the database thread on
                 // SQLite). DECISIONS.md: validation (422) is checked before the limit (426).
-                let (customer_ok, number_taken, limit, has_webhooks, counted_before): (
+                let (customer_ok, number_taken, limit, has_webhooks, counted_before, payment_term_days): (
                     bool,
                     bool,
                     Option<i64>,
                     bool,
+                    i64,
                     i64,
                 ) = sqlx::query_as::<$db, _>(
                     "SELECT
@@ -57,7 +58,8 @@ macro_rules! invoices_impl {
                         EXISTS (SELECT 1 FROM webhooks
                                  WHERE account_id = $1 AND type = $4 AND deleted_at IS NULL),
                         COALESCE((SELECT created FROM invoice_month_counts
-                                   WHERE account_id = $1 AND month = $5), 0)
+                                   WHERE account_id = $1 AND month = $5), 0),
+                        a.payment_term_days
                      FROM accounts a WHERE a.id = $1",
                 )
                 .bind(account_id)
@@ -84,6 +86,9 @@ macro_rules! invoices_impl {
                 if single_writer && let Some(limit) = limit.filter(|&limit| counted_before >= limit) {
                     return Err($crate::store::StoreError::LimitReached { limit });
                 }
+                // The due date follows the account's payment term as this transaction
+                // reads it: no separate account read before the create.
+                invoice.due_at = $crate::domain::invoice::due_date(invoice.issued_at, payment_term_days);
                 let lines = match &invoice.content {
                     $crate::store::InvoiceContent::Manual { lines } => Some($crate::store::rows::lines_to_json(lines)),
                     $crate::store::InvoiceContent::Uploaded => None,
@@ -122,7 +127,7 @@ macro_rules! invoices_impl {
                 let email = invoice.send_notification.then_some(invoice.id.as_str());
                 let kind = $crate::domain::events::EventType::InvoiceCreated;
                 Self::record_known_event(&mut *tx, account_id, has_webhooks, email, || {
-                    events.invoice_event(kind, invoice)
+                    events.invoice_event(kind, &invoice)
                 })
                 .await?;
 
@@ -147,7 +152,7 @@ macro_rules! invoices_impl {
                     return Err($crate::store::StoreError::LimitReached { limit });
                 }
                 debug_assert!(!single_writer || counted == counted_before + 1);
-                Ok(invoice.clone())
+                Ok(invoice)
             }
         }
 
@@ -169,8 +174,13 @@ macro_rules! invoices_impl {
                 filter: &$crate::store::InvoiceFilter,
                 page: $crate::store::PageQuery,
             ) -> $crate::store::StoreResult<Vec<$crate::store::CustomerInvoice>> {
+                // A deferred join: the subquery skips OFFSET rows over the list index alone
+                // (an index-only scan on PostgreSQL, a covering index on SQLite), and only the
+                // page's rows are then read from the table. Skipping by the full rows made
+                // page 5,000 of a million invoices read 75,000 table rows (bench/plans/).
                 let mut sql = format!(
-                    "SELECT {} FROM customer_invoices WHERE account_id = $1 AND deleted_at IS NULL",
+                    "SELECT {} FROM customer_invoices WHERE id IN (
+                        SELECT id FROM customer_invoices WHERE account_id = $1 AND deleted_at IS NULL",
                     $crate::store::sql::INVOICE_COLUMNS
                 );
                 let mut next = 2;
@@ -195,6 +205,7 @@ macro_rules! invoices_impl {
                 sql.push_str(" ORDER BY created_at DESC, id DESC");
                 param(&mut sql, " LIMIT $?");
                 param(&mut sql, " OFFSET $?");
+                sql.push_str(") ORDER BY created_at DESC, id DESC");
                 let mut query = sqlx::query_as::<$db, $crate::store::rows::InvoiceRow>(&sql).bind(account_id);
                 if let Some(customer_id) = &filter.customer_id {
                     query = query.bind(customer_id);
