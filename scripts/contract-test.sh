@@ -90,6 +90,7 @@ customerId = "$CONTRACT_CUSTOMER_ID"
 customerGroupId = "$CONTRACT_GROUP_ID"
 invoiceId = "$CONTRACT_INVOICE_ID"
 webhookId = "$CONTRACT_WEBHOOK_ID"
+linkId = "$CONTRACT_LINK_ID"
 TOML
 
 run_schemathesis() {
