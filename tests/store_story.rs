@@ -428,6 +428,16 @@ async fn payments_story(store: Arc<dyn Store>) {
         store.get_invoice(a, &inv.id).await.unwrap().paid_at,
         Some(at("2025-03-02T09:00:00Z"))
     );
+    // A paid payment stays paid whatever is reported later.
+    let later_report = PaymentUpdate {
+        status: "failed".into(),
+        ..paid.clone()
+    };
+    let kept = store
+        .settle_payment(a, &payment.id, &later_report, &Plain)
+        .await
+        .unwrap();
+    assert_eq!(kept.status, "paid");
 
     // A single-use link is paid by its first payment; a closed one cannot be closed again.
     let link = |id: &str, reusable: bool, expires_at: Option<Timestamp>| PaymentLink {

@@ -366,3 +366,53 @@ async fn a_reusable_link_takes_many_payments_and_stays_open() {
         .collect();
     assert_eq!(statuses, ["canceled", "paid", "paid", "paid"]);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mollie_reporting_a_payment_many_times_at_once_pays_the_link_once() {
+    let (fake, mollie) = MollieFake::start().await;
+    let app = TestApp::spawn_with(Options {
+        mollie_api_url: mollie,
+        ..Options::default()
+    })
+    .await;
+    app.set_seller(with_mollie()).await;
+    let (receiver, hook_url) = Receiver::start(&[]).await;
+    let (status, _) = send(app.post(
+        "/webhooks",
+        &json!({"url": hook_url, "type": "payment-link-paid"}),
+    ))
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let link = create(&app, json!({"description": "Eenmaal", "amount": "4.00"})).await;
+    let client = browserless();
+    client
+        .post(link["checkoutUrl"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    let payment = fake.payments().pop().unwrap();
+    fake.set_status(&payment.id, "paid");
+    let hook = app.public_url("/payments/mollie/webhook");
+    let calls: Vec<_> = (0..8)
+        .map(|_| {
+            let (client, hook, id) = (client.clone(), hook.clone(), payment.id.clone());
+            tokio::spawn(async move {
+                client
+                    .post(&hook)
+                    .form(&[("id", id)])
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+            })
+        })
+        .collect();
+    for call in calls {
+        assert_eq!(call.await.unwrap(), StatusCode::OK);
+    }
+    app.drain_outbox().await;
+    assert_eq!(receiver.calls().len(), 1, "one payment-link-paid event");
+    let (_, paid) =
+        send(app.get(&format!("/payment-links/{}", link["id"].as_str().unwrap()))).await;
+    assert_eq!(paid["status"], "paid");
+}

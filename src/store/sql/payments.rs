@@ -288,10 +288,13 @@ macro_rules! payments_impl {
             ) -> $crate::store::StoreResult<$crate::store::Payment> {
                 use $crate::domain::events::EventType;
                 let mut tx = self.write.begin().await?;
-                let before = Self::fetch_payment(&mut *tx, account_id, payment_id).await?;
-                sqlx::query::<$db>(
+                Self::fetch_payment(&mut *tx, account_id, payment_id).await?;
+                // A paid payment stays paid (refunds are not a status), and only the update
+                // that turns it paid goes on: of two webhooks racing on PostgreSQL, the
+                // second waits for the first's row lock and then matches no row.
+                let changed = sqlx::query::<$db>(
                     "UPDATE payments SET status = $1, payers_name = COALESCE($2, payers_name), updated_at = $3
-                     WHERE account_id = $4 AND id = $5",
+                     WHERE account_id = $4 AND id = $5 AND status <> 'paid'",
                 )
                 .bind(&update.status)
                 .bind(&update.payers_name)
@@ -301,7 +304,7 @@ macro_rules! payments_impl {
                 .execute(&mut *tx)
                 .await?;
                 let payment = Self::fetch_payment(&mut *tx, account_id, payment_id).await?;
-                let newly_paid = before.status != "paid" && payment.status == "paid";
+                let newly_paid = changed.rows_affected() == 1 && payment.status == "paid";
                 if newly_paid {
                     let paid_at = update.paid_at.unwrap_or(update.at);
                     match &payment.target {
