@@ -137,9 +137,11 @@ fn a_one_line_invoice_is_one_a4_page_with_every_legal_particular() {
     ] {
         assert_contains(&text, part);
     }
-    // 1 line of -10.00 at 0%.
+    // 1 line of -10.00 at 0%: a credit note, whose total line says so.
     assert_contains(&text, "€ -10,00");
     assert_eq!(money(totals.total, Language::Dutch), "€ -10,00");
+    assert_contains(&text, "Totaal te crediteren");
+    assert!(!text.contains("Totaal te betalen"));
 }
 
 #[test]

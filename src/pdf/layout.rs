@@ -223,8 +223,13 @@ impl Flow<'_> {
         let page = self.page();
         page.rule(label_x, RIGHT, y + 2.0, 1.0, ACCENT);
         let base = y - 13.0;
-        let size = fit_size(labels.total, Font::Bold, 11.0, width);
-        page.text(label_x, base, Font::Bold, size, ACCENT, labels.total);
+        let label = if totals.total.cents() < 0 {
+            labels.total_credit
+        } else {
+            labels.total
+        };
+        let size = fit_size(label, Font::Bold, 11.0, width);
+        page.text(label_x, base, Font::Bold, size, ACCENT, label);
         page.text_right_fit(AMOUNT, base, Font::Bold, 11.0, ACCENT, &total);
         self.y = base - 16.0;
     }

@@ -261,6 +261,8 @@ struct InvoicePage {
     subtotal: Option<String>,
     total_vat: Option<String>,
     total: String,
+    /// "Total due", or for a credit note "Total to be credited".
+    total_label: &'static str,
     pdf_url: String,
     pay_url: String,
     /// Unpaid with something to pay.
@@ -359,6 +361,11 @@ async fn page(
         subtotal,
         total_vat,
         total: t.money(invoice.amount),
+        total_label: if invoice.amount.cents() < 0 {
+            t.total_credit
+        } else {
+            t.total
+        },
         pdf_url: format!("{}/pdf", opened.url),
         pay_url: opened.url.clone(),
         payable,

@@ -448,6 +448,7 @@ async fn a_paid_or_credit_invoice_offers_nothing_to_pay() {
     .await;
     let (_, _, page) = fetch(&page_url(&credit)).await;
     assert!(page.contains("Er hoeft niets betaald te worden.") && page.contains("€ -12,10"));
+    assert!(page.contains("Totaal te crediteren") && !page.contains("Totaal te betalen"));
     let response = browserless().post(page_url(&credit)).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert!(fake.payments().is_empty());
