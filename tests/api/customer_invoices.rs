@@ -506,6 +506,14 @@ async fn with_a_limit_of_n_exactly_n_of_2n_concurrent_creates_succeed() {
         assert_error(*status, body, 426);
     }
     assert_eq!(invoice_count(&app).await as i64, n);
+    // The licence counter says the same: refused creates counted nothing.
+    assert_eq!(
+        app.store
+            .invoices_counted(&app.account_id, "2025-04")
+            .await
+            .unwrap(),
+        n
+    );
 }
 
 #[tokio::test]
