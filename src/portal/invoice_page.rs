@@ -13,7 +13,7 @@ use crate::domain::ids;
 use crate::domain::invoice;
 use crate::domain::seller::SellerDetails;
 use crate::http::AppState;
-use crate::payments::bank_transfer;
+use crate::payments::{BankTransfer, bank_transfer};
 use crate::store::{Customer, CustomerInvoice, InvoiceContent, PaymentTarget, StoreError};
 
 /// An invoice the URL's token opens.
@@ -24,10 +24,11 @@ pub(super) struct Opened {
     pub url: String,
 }
 
-/// The invoice behind the URL, or `None` for anything that must look like "not found".
-async fn open(state: &AppState, invoice_id: &str, token: &str) -> Result<Option<Opened>, Response> {
+/// The invoice behind the URL; otherwise the response to give: the one "not found" page
+/// for anything that must look unknown, or a 500.
+async fn open(state: &AppState, invoice_id: &str, token: &str) -> Result<Opened, Response> {
     if !ids::is_well_formed(invoice_id) || token.is_empty() || token.len() > 128 {
-        return Ok(None);
+        return Err(not_found());
     }
     match state.store.find_invoice(invoice_id).await {
         Ok((account_id, invoice)) if same_secret(token, &invoice.payment_token) => {
@@ -35,13 +36,13 @@ async fn open(state: &AppState, invoice_id: &str, token: &str) -> Result<Option<
                 "{}/public-invoice/{}/pay/{}",
                 state.public_base, invoice.id, invoice.payment_token
             );
-            Ok(Some(Opened {
+            Ok(Opened {
                 account_id,
                 invoice,
                 url,
-            }))
+            })
         }
-        Ok(_) | Err(StoreError::NotFound) => Ok(None),
+        Ok(_) | Err(StoreError::NotFound) => Err(not_found()),
         Err(e) => Err(pay::internal("reading an invoice for its page", e)),
     }
 }
@@ -65,8 +66,7 @@ pub(super) async fn show_invoice_page(
     Query(query): Query<PageQuery>,
 ) -> Response {
     let mut opened = match open(&state, &invoice_id, &token).await {
-        Ok(Some(opened)) => opened,
-        Ok(None) => return not_found(),
+        Ok(opened) => opened,
         Err(response) => return response,
     };
     let mut notice = None;
@@ -92,8 +92,7 @@ pub(super) async fn pay_invoice(
     Path((invoice_id, token)): Path<(String, String)>,
 ) -> Response {
     let opened = match open(&state, &invoice_id, &token).await {
-        Ok(Some(opened)) => opened,
-        Ok(None) => return not_found(),
+        Ok(opened) => opened,
         Err(response) => return response,
     };
     let invoice = &opened.invoice;
@@ -132,8 +131,7 @@ pub(super) async fn download_invoice_pdf(
     Path((invoice_id, token)): Path<(String, String)>,
 ) -> Response {
     let opened = match open(&state, &invoice_id, &token).await {
-        Ok(Some(opened)) => opened,
-        Ok(None) => return not_found(),
+        Ok(opened) => opened,
         Err(response) => return response,
     };
     match documents::invoice_pdf(&state, &opened.account_id, &opened.invoice).await {
@@ -147,8 +145,7 @@ pub(super) async fn seller_logo(
     Path((invoice_id, token)): Path<(String, String)>,
 ) -> Response {
     match open(&state, &invoice_id, &token).await {
-        Ok(Some(opened)) => logo_response(&state, &opened.account_id).await,
-        Ok(None) => not_found(),
+        Ok(opened) => logo_response(&state, &opened.account_id).await,
         Err(response) => response,
     }
 }
@@ -201,6 +198,18 @@ pub(super) struct TransferView {
     pub bic: Option<String>,
     pub amount: String,
     pub reference: String,
+}
+
+impl TransferView {
+    pub fn new(t: &Texts, transfer: BankTransfer) -> TransferView {
+        TransferView {
+            beneficiary: transfer.beneficiary,
+            iban: transfer.iban,
+            bic: transfer.bic,
+            amount: t.money(transfer.amount),
+            reference: transfer.reference,
+        }
+    }
 }
 
 /// The seller as the page header shows it.
@@ -337,13 +346,7 @@ async fn page(
         &invoice.invoice_number,
     )
     .filter(|_| payable)
-    .map(|b| TransferView {
-        beneficiary: b.beneficiary,
-        iban: b.iban,
-        bic: b.bic,
-        amount: t.money(b.amount),
-        reference: b.reference,
-    });
+    .map(|b| TransferView::new(t, b));
     let view = InvoicePage {
         t,
         seller: SellerView::new(&seller, &account.name, format!("{}/logo", opened.url)),

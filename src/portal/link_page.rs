@@ -14,13 +14,14 @@ use crate::http::AppState;
 use crate::payments::bank_transfer;
 use crate::store::{LinkStatus, PaymentLink, PaymentTarget, StoreError};
 
-async fn open(state: &AppState, link_id: &str) -> Result<Option<(String, PaymentLink)>, Response> {
+/// The link and its account; otherwise the response to give (the "not found" page, or a 500).
+async fn open(state: &AppState, link_id: &str) -> Result<(String, PaymentLink), Response> {
     if !ids::is_well_formed(link_id) {
-        return Ok(None);
+        return Err(not_found());
     }
     match state.store.find_payment_link(link_id).await {
-        Ok(found) => Ok(Some(found)),
-        Err(StoreError::NotFound) => Ok(None),
+        Ok(found) => Ok(found),
+        Err(StoreError::NotFound) => Err(not_found()),
         Err(e) => Err(pay::internal("reading a payment link for its page", e)),
     }
 }
@@ -35,8 +36,7 @@ pub(super) async fn show_checkout(
     Query(query): Query<PageQuery>,
 ) -> Response {
     let (account_id, mut link) = match open(&state, &link_id).await {
-        Ok(Some(found)) => found,
-        Ok(None) => return not_found(),
+        Ok(found) => found,
         Err(response) => return response,
     };
     let mut notice = None;
@@ -62,8 +62,7 @@ pub(super) async fn pay_link(
     Path(link_id): Path<String>,
 ) -> Response {
     let (account_id, link) = match open(&state, &link_id).await {
-        Ok(Some(found)) => found,
-        Ok(None) => return not_found(),
+        Ok(found) => found,
         Err(response) => return response,
     };
     let url = url_of(&state, &link);
@@ -102,8 +101,7 @@ pub(super) async fn seller_logo(
     Path(link_id): Path<String>,
 ) -> Response {
     match open(&state, &link_id).await {
-        Ok(Some((account_id, _))) => logo_response(&state, &account_id).await,
-        Ok(None) => not_found(),
+        Ok((account_id, _)) => logo_response(&state, &account_id).await,
         Err(response) => response,
     }
 }
@@ -163,13 +161,7 @@ async fn page(
         online: open && seller.mollie_enabled,
         transfer: bank_transfer(&seller, &account.name, link.amount, &link.id)
             .filter(|_| open)
-            .map(|b| TransferView {
-                beneficiary: b.beneficiary,
-                iban: b.iban,
-                bic: b.bic,
-                amount: t.money(b.amount),
-                reference: b.reference,
-            }),
+            .map(|b| TransferView::new(t, b)),
         notice,
     };
     render(status, &view)
