@@ -80,6 +80,14 @@ struct StoredLine {
     vat_rate: i64,
 }
 
+/// The `lines` column of an invoice: the lines of a manual one, nothing for an upload.
+pub(crate) fn stored_lines(content: &InvoiceContent) -> Option<String> {
+    match content {
+        InvoiceContent::Manual { lines } => Some(lines_to_json(lines)),
+        InvoiceContent::Uploaded => None,
+    }
+}
+
 pub(crate) fn lines_to_json(lines: &[ManualLine]) -> String {
     let stored: Vec<StoredLine> = lines
         .iter()

@@ -158,23 +158,9 @@ async fn commit_together(
     for (i, job) in group.iter().enumerate() {
         let check = &checks[i];
         let invoice = &job.new.invoice;
-        let mut errors = crate::domain::input::FieldErrors::new();
-        if !check.customer_ok {
-            crate::domain::input::add_error(
-                &mut errors,
-                "customerId".into(),
-                "The selected customerId is not a customer of this account.",
-            );
-        }
         let number = (job.account_id.as_str(), invoice.invoice_number.as_str());
-        if check.number_taken || taken.contains(&number) {
-            crate::domain::input::add_error(
-                &mut errors,
-                "invoiceNumber".into(),
-                super::rows::TAKEN,
-            );
-        }
-        if !errors.is_empty() {
+        let number_taken = check.number_taken || taken.contains(&number);
+        if let Some(errors) = super::sql::invoice_create_errors(check.customer_ok, number_taken) {
             results.push(Err(StoreError::Invalid(errors)));
             continue;
         }
@@ -320,18 +306,13 @@ async fn insert_invoices(
         .collect::<Vec<_>>()
         .join(", ");
     let sql = format!(
-        "INSERT INTO customer_invoices (id, account_id, customer_id, invoice_number, issued_at, due_at,
-            currency, amount_cents, lines, has_pdf, paid_at, payment_token, send_notification,
-            notification_status, created_at)
-         VALUES {values}"
+        "INSERT INTO customer_invoices ({}) VALUES {values}",
+        super::sql::INVOICE_INSERT_COLUMNS
     );
     let mut query = sqlx::query(&sql);
     for (i, invoice) in accepted {
         let job = &group[*i];
-        let lines = match &invoice.content {
-            super::InvoiceContent::Manual { lines } => Some(super::rows::lines_to_json(lines)),
-            super::InvoiceContent::Uploaded => None,
-        };
+        let lines = super::rows::stored_lines(&invoice.content);
         query = query
             .bind(&invoice.id)
             .bind(&job.account_id)

@@ -69,18 +69,7 @@ macro_rules! invoices_impl {
                 .bind(&new.license_month)
                 .fetch_one(&mut *tx)
                 .await?;
-                let mut errors = $crate::domain::input::FieldErrors::new();
-                if !customer_ok {
-                    $crate::domain::input::add_error(
-                        &mut errors,
-                        "customerId".into(),
-                        "The selected customerId is not a customer of this account.",
-                    );
-                }
-                if number_taken {
-                    $crate::domain::input::add_error(&mut errors, "invoiceNumber".into(), TAKEN);
-                }
-                if !errors.is_empty() {
+                if let Some(errors) = $crate::store::sql::invoice_create_errors(customer_ok, number_taken) {
                     return Err($crate::store::StoreError::Invalid(errors));
                 }
                 if single_writer && let Some(limit) = limit.filter(|&limit| counted_before >= limit) {
@@ -89,16 +78,12 @@ macro_rules! invoices_impl {
                 // The due date follows the account's payment term as this transaction
                 // reads it: no separate account read before the create.
                 invoice.due_at = $crate::domain::invoice::due_date(invoice.issued_at, payment_term_days);
-                let lines = match &invoice.content {
-                    $crate::store::InvoiceContent::Manual { lines } => Some($crate::store::rows::lines_to_json(lines)),
-                    $crate::store::InvoiceContent::Uploaded => None,
-                };
-                sqlx::query::<$db>(
-                    "INSERT INTO customer_invoices (id, account_id, customer_id, invoice_number, issued_at, due_at,
-                        currency, amount_cents, lines, has_pdf, paid_at, payment_token, send_notification,
-                        notification_status, created_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
-                )
+                let lines = $crate::store::rows::stored_lines(&invoice.content);
+                let insert = format!(
+                    "INSERT INTO customer_invoices ({}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+                    $crate::store::sql::INVOICE_INSERT_COLUMNS
+                );
+                sqlx::query::<$db>(&insert)
                 .bind(&invoice.id)
                 .bind(account_id)
                 .bind(&invoice.customer_id)

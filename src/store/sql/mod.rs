@@ -74,6 +74,32 @@ pub(crate) const INVOICE_COLUMNS: &str =
     "id, customer_id, invoice_number, issued_at, due_at, currency,
     amount_cents, lines, has_pdf, paid_at, payment_token, send_notification, notification_status, created_at";
 
+/// The columns an invoice create writes, in the order both create paths bind them.
+pub(crate) const INVOICE_INSERT_COLUMNS: &str =
+    "id, account_id, customer_id, invoice_number, issued_at, due_at,
+    currency, amount_cents, lines, has_pdf, paid_at, payment_token, send_notification,
+    notification_status, created_at";
+
+/// The 422 of an invoice create whose customer is not the account's or whose number is
+/// taken (both reported); `None` when neither.
+pub(crate) fn invoice_create_errors(
+    customer_ok: bool,
+    number_taken: bool,
+) -> Option<crate::domain::input::FieldErrors> {
+    let mut errors = crate::domain::input::FieldErrors::new();
+    if !customer_ok {
+        crate::domain::input::add_error(
+            &mut errors,
+            "customerId".into(),
+            "The selected customerId is not a customer of this account.",
+        );
+    }
+    if number_taken {
+        crate::domain::input::add_error(&mut errors, "invoiceNumber".into(), super::rows::TAKEN);
+    }
+    (!errors.is_empty()).then_some(errors)
+}
+
 pub(crate) const ACCOUNT_COLUMNS: &str =
     "id, name, monthly_invoice_limit, payment_term_days, locale, created_at";
 
