@@ -14,9 +14,8 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{Options, TestApp, send};
-use crate::mollie_fake::MollieFake;
-use crate::portal::{dutch, invoice_with_rates, page_url, with_mollie};
+use crate::helpers::{TestApp, send};
+use crate::portal::{app_with_mollie, dutch, invoice_with_rates, page_url, with_mollie};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -119,13 +118,7 @@ async fn a_customer_sees_the_apis_totals_and_pays_through_mollie_in_chromium() {
     if !available(&[CHROMIUM, CHROMEDRIVER]) {
         return;
     }
-    let (fake, mollie) = MollieFake::start().await;
-    let app = TestApp::spawn_with(Options {
-        mollie_api_url: mollie,
-        ..Options::default()
-    })
-    .await;
-    app.set_seller(with_mollie()).await;
+    let (fake, app) = app_with_mollie().await;
     let invoice = invoice_with_rates(&app, "2025-0042").await;
     let (driver, client) = start_browser().await;
 

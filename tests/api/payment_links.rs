@@ -4,10 +4,9 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{Options, TestApp, send};
-use crate::mollie_fake::MollieFake;
+use crate::helpers::{TestApp, send};
 use crate::outbox::Receiver;
-use crate::portal::{browserless, with_mollie};
+use crate::portal::{app_with_mollie, browserless};
 use portaal::domain::scopes::Scope;
 
 async fn create(app: &TestApp, body: Value) -> Value {
@@ -172,13 +171,7 @@ async fn another_accounts_links_and_missing_scopes_are_refused() {
 
 #[tokio::test]
 async fn a_single_use_link_is_paid_once_through_mollie_with_its_events() {
-    let (fake, mollie) = MollieFake::start().await;
-    let app = TestApp::spawn_with(Options {
-        mollie_api_url: mollie,
-        ..Options::default()
-    })
-    .await;
-    app.set_seller(with_mollie()).await;
+    let (fake, app) = app_with_mollie().await;
     let (receiver, hook_url) = Receiver::start(&[]).await;
     for event in [
         "payment-link-created",
@@ -321,13 +314,7 @@ async fn a_single_use_link_is_paid_once_through_mollie_with_its_events() {
 
 #[tokio::test]
 async fn a_reusable_link_takes_many_payments_and_stays_open() {
-    let (fake, mollie) = MollieFake::start().await;
-    let app = TestApp::spawn_with(Options {
-        mollie_api_url: mollie,
-        ..Options::default()
-    })
-    .await;
-    app.set_seller(with_mollie()).await;
+    let (fake, app) = app_with_mollie().await;
     let link = create(
         &app,
         json!({"description": "Donatie", "amount": "7.50", "reusable": true}),
@@ -369,13 +356,7 @@ async fn a_reusable_link_takes_many_payments_and_stays_open() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn mollie_reporting_a_payment_many_times_at_once_pays_the_link_once() {
-    let (fake, mollie) = MollieFake::start().await;
-    let app = TestApp::spawn_with(Options {
-        mollie_api_url: mollie,
-        ..Options::default()
-    })
-    .await;
-    app.set_seller(with_mollie()).await;
+    let (fake, app) = app_with_mollie().await;
     let (receiver, hook_url) = Receiver::start(&[]).await;
     let (status, _) = send(app.post(
         "/webhooks",

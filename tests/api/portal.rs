@@ -47,6 +47,19 @@ pub fn with_mollie() -> SellerPatch {
     }
 }
 
+/// A server whose Mollie is a local fake, and an account with seller details and a
+/// Mollie key.
+pub async fn app_with_mollie() -> (MollieFake, TestApp) {
+    let (fake, mollie) = MollieFake::start().await;
+    let app = TestApp::spawn_with(Options {
+        mollie_api_url: mollie,
+        ..Options::default()
+    })
+    .await;
+    app.set_seller(with_mollie()).await;
+    (fake, app)
+}
+
 /// A client that does not follow redirects, to see where the server sends the payer.
 pub fn browserless() -> reqwest::Client {
     reqwest::Client::builder()
@@ -277,13 +290,7 @@ async fn the_pdf_of_a_manual_invoice_is_rendered_once_and_served_by_page_and_api
 
 #[tokio::test]
 async fn paying_through_mollie_marks_the_invoice_paid_once() {
-    let (fake, mollie) = MollieFake::start().await;
-    let app = TestApp::spawn_with(Options {
-        mollie_api_url: mollie,
-        ..Options::default()
-    })
-    .await;
-    app.set_seller(with_mollie()).await;
+    let (fake, app) = app_with_mollie().await;
     let invoice = invoice_with_rates(&app, "M-1").await;
     let id = invoice["id"].as_str().unwrap();
     let url = page_url(&invoice);
@@ -375,13 +382,7 @@ async fn paying_through_mollie_marks_the_invoice_paid_once() {
 
 #[tokio::test]
 async fn coming_back_before_the_webhook_asks_mollie_and_shows_the_truth() {
-    let (fake, mollie) = MollieFake::start().await;
-    let app = TestApp::spawn_with(Options {
-        mollie_api_url: mollie,
-        ..Options::default()
-    })
-    .await;
-    app.set_seller(with_mollie()).await;
+    let (fake, app) = app_with_mollie().await;
     let invoice = invoice_with_rates(&app, "M-2").await;
     let url = page_url(&invoice);
     browserless().post(&url).send().await.unwrap();
@@ -420,13 +421,7 @@ async fn when_mollie_is_down_the_page_says_so_and_offers_the_transfer() {
 
 #[tokio::test]
 async fn a_paid_or_credit_invoice_offers_nothing_to_pay() {
-    let (fake, mollie) = MollieFake::start().await;
-    let app = TestApp::spawn_with(Options {
-        mollie_api_url: mollie,
-        ..Options::default()
-    })
-    .await;
-    app.set_seller(with_mollie()).await;
+    let (fake, app) = app_with_mollie().await;
     let paid = invoice_with_rates(&app, "P-1").await;
     let (status, _) = send(app.patch(
         &format!("/customer-invoices/{}", paid["id"].as_str().unwrap()),
