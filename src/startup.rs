@@ -91,7 +91,7 @@ impl Application {
             .setting_or_insert(LINK_SECRET, crate::domain::ids::random_hex(32))
             .await
             .context("reading the link-signing secret")?;
-        let state = AppState {
+        let state = AppState::new(crate::http::Settings {
             store,
             clock,
             time_zone: config.time_zone.clone(),
@@ -104,7 +104,7 @@ impl Application {
             mollie: crate::payments::mollie::MollieApi::new(&config.mollie_api_url)
                 .context("setting up the Mollie client")?,
             request_time_limit: config.request_time_limit,
-        };
+        });
         let mailer = Mailer::new(
             &config.mail_from,
             config.smtp_url.as_deref(),
