@@ -2,6 +2,7 @@
 //! first, and never finds an object of another account. `sqlite` is the embedded backend,
 //! `postgres` the one for several instances; both run the SQL in `sql`.
 
+mod key_cache;
 mod payment_rows;
 mod payments;
 pub mod postgres;
@@ -42,6 +43,9 @@ pub enum StoreError {
     Database(#[from] sqlx::Error),
     #[error(transparent)]
     Migration(#[from] sqlx::migrate::MigrateError),
+    /// From the SQLite store's own connections (the API-key lookup).
+    #[error(transparent)]
+    Sqlite(#[from] rusqlite::Error),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,7 +7,10 @@ use std::time::Duration;
 use sqlx::PgPool;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
-use super::StoreResult;
+use std::sync::Arc;
+
+use super::key_cache::{self, KeyCache};
+use super::{ApiKeyRecord, StoreResult};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
 
@@ -16,6 +19,8 @@ pub struct PgStore {
     write: PgPool,
     /// The same pool as `write`; kept apart so the shared SQL reads the same on both backends.
     read: PgPool,
+    /// Recently seen API keys, forgotten on every revocation (see `key_cache`).
+    keys: Arc<KeyCache>,
 }
 
 impl PgStore {
@@ -30,7 +35,43 @@ impl PgStore {
         Ok(PgStore {
             write: pool.clone(),
             read: pool,
+            keys: Arc::default(),
         })
+    }
+
+    /// A kept key, or the database's answer (kept if valid). The listener for revocations
+    /// starts with the first lookup, so CLI commands never open it.
+    async fn find_api_key_fast(&self, token_hash: &str) -> StoreResult<Option<ApiKeyRecord>> {
+        self.keys.start(&self.read);
+        if let Some(key) = self.keys.get(token_hash) {
+            return Ok(Some(key));
+        }
+        let generation = self.keys.generation();
+        let row: Option<super::sql::ApiKeyColumns> = sqlx::query_as(super::sql::API_KEY_BY_HASH)
+            .bind(token_hash)
+            .fetch_optional(&self.read)
+            .await?;
+        let key = row.map(|(id, account_id, scopes, rate_limit, revoked_at)| {
+            super::sql::api_key_record(id, account_id, &scopes, rate_limit, revoked_at)
+        });
+        if let Some(key) = &key {
+            self.keys.keep(token_hash, generation, key);
+        }
+        Ok(key)
+    }
+
+    /// Revokes the key and tells every process on this database: the notification is
+    /// delivered when the update commits, and this process forgets its keys at once.
+    async fn revoke_api_key_and_tell(&self, key_id: &str, at: jiff::Timestamp) -> StoreResult<()> {
+        let mut tx = self.write.begin().await?;
+        Self::mark_api_key_revoked(&mut *tx, key_id, at).await?;
+        sqlx::query("SELECT pg_notify($1, '')")
+            .bind(key_cache::CHANNEL)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        self.keys.forget_all();
+        Ok(())
     }
 
     /// One transaction per invoice: PostgreSQL commits concurrent transactions side by side

@@ -30,6 +30,58 @@ pub struct SqliteStore {
     write: SqlitePool,
     read: SqlitePool,
     invoices: mpsc::Sender<InvoiceJob>,
+    keys: Arc<KeyReaders>,
+}
+
+/// The API-key lookup that starts every request, on read-only connections of its own,
+/// run on the calling thread. Through sqlx, each statement is handed to the connection's
+/// own thread and back; for a lookup of a few microseconds, those two thread switches were
+/// most of its cost (the create benchmark at 64 connections: 8,800 creates/s with the
+/// hand-off, 10,800 without). Reading the database on every request keeps a revocation,
+/// even by another process, effective at once.
+struct KeyReaders {
+    path: std::path::PathBuf,
+    idle: std::sync::Mutex<Vec<rusqlite::Connection>>,
+}
+
+/// Idle lookup connections kept open; more are opened while more requests wait.
+const IDLE_KEY_READERS: usize = 4;
+
+impl KeyReaders {
+    fn find(&self, token_hash: &str) -> StoreResult<Option<super::ApiKeyRecord>> {
+        use rusqlite::OptionalExtension;
+        let idle = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        let conn = match idle {
+            Some(conn) => conn,
+            None => {
+                let conn = rusqlite::Connection::open_with_flags(
+                    &self.path,
+                    rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
+                        | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                )?;
+                conn.busy_timeout(Duration::from_secs(5))?;
+                conn
+            }
+        };
+        let key = conn
+            .prepare_cached(super::sql::API_KEY_BY_HASH)?
+            .query_row([token_hash], |row| {
+                let scopes: String = row.get(2)?;
+                Ok(super::sql::api_key_record(
+                    row.get(0)?,
+                    row.get(1)?,
+                    &scopes,
+                    row.get(3)?,
+                    row.get(4)?,
+                ))
+            })
+            .optional()?;
+        let mut idle = self.idle.lock().unwrap_or_else(|e| e.into_inner());
+        if idle.len() < IDLE_KEY_READERS {
+            idle.push(conn);
+        }
+        Ok(key)
+    }
 }
 
 /// One invoice create waiting for the group commit.
@@ -53,6 +105,10 @@ impl SqliteStore {
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(5))
             .pragma("temp_store", "memory");
+        let keys = Arc::new(KeyReaders {
+            path: options.get_filename().to_owned(),
+            idle: Default::default(),
+        });
         let write = SqlitePoolOptions::new()
             .max_connections(1)
             .min_connections(1)
@@ -70,7 +126,20 @@ impl SqliteStore {
             write,
             read,
             invoices,
+            keys,
         })
+    }
+
+    async fn find_api_key_fast(
+        &self,
+        token_hash: &str,
+    ) -> StoreResult<Option<super::ApiKeyRecord>> {
+        self.keys.find(token_hash)
+    }
+
+    async fn revoke_api_key_and_tell(&self, key_id: &str, at: jiff::Timestamp) -> StoreResult<()> {
+        // Nothing to tell: every lookup reads the database.
+        Self::mark_api_key_revoked(&self.write, key_id, at).await
     }
 
     async fn insert_invoice(
@@ -233,11 +302,11 @@ async fn read_checks(
     tx: &mut sqlx::SqliteConnection,
     group: &[InvoiceJob],
 ) -> StoreResult<Vec<Check>> {
+    // Anonymous `?` parameters: sqlx asks SQLite for each parameter's name, and for
+    // numbered ones (`$n`) SQLite finds it by a linear search, which made binding a large
+    // group quadratic (12 % of the writer thread in the profile).
     let values = (0..group.len())
-        .map(|i| {
-            let p = i * 4;
-            format!("({i}, ${}, ${}, ${}, ${})", p + 1, p + 2, p + 3, p + 4)
-        })
+        .map(|i| format!("({i}, ?, ?, ?, ?)"))
         .collect::<Vec<_>>()
         .join(", ");
     let sql = format!(
@@ -296,15 +365,9 @@ async fn insert_invoices(
     if accepted.is_empty() {
         return Ok(());
     }
-    let values = (0..accepted.len())
-        .map(|row| {
-            let params: Vec<String> = (1..=COLUMNS)
-                .map(|c| format!("${}", row * COLUMNS + c))
-                .collect();
-            format!("({})", params.join(", "))
-        })
-        .collect::<Vec<_>>()
-        .join(", ");
+    // Anonymous parameters, as in `read_checks`.
+    let row = format!("({})", vec!["?"; COLUMNS].join(", "));
+    let values = vec![row.as_str(); accepted.len()].join(", ");
     let sql = format!(
         "INSERT INTO customer_invoices ({}) VALUES {values}",
         super::sql::INVOICE_INSERT_COLUMNS

@@ -86,6 +86,50 @@ async fn a_revoked_key_is_401_at_once() {
     assert_error(status, &body, 401);
 }
 
+/// Another process on the same database (the CLI, a second instance) revokes the key
+/// while this server knows it. SQLite: the server reads the key on every request, so the
+/// next request is refused. PostgreSQL: the server keeps keys it has seen and forgets them
+/// when the revocation's notification arrives, a few milliseconds after the commit; the
+/// test allows a second.
+#[tokio::test]
+async fn a_key_revoked_by_another_process_is_refused_within_a_second() {
+    let app = TestApp::spawn().await;
+    let token = app.key_with(&[Scope::CustomersRead]).await;
+    let token = token.as_str();
+    let url = app.url("/customers");
+    // Seen (and kept, on PostgreSQL) by the server.
+    for _ in 0..3 {
+        let (status, _) = send(app.client.get(&url).bearer_auth(token)).await;
+        assert_eq!(status, StatusCode::OK);
+    }
+    let other = portaal::startup::open_store(&app.database_url)
+        .await
+        .unwrap();
+    let hash = portaal::http::auth::hash_token(token);
+    let record = other.find_api_key(&hash).await.unwrap().unwrap();
+    let revoked_at = std::time::Instant::now();
+    other
+        .revoke_api_key(&record.id, portaal::clock::Clock::now(app.clock.as_ref()))
+        .await
+        .unwrap();
+    loop {
+        let (status, body) = send(app.client.get(&url).bearer_auth(token)).await;
+        if status == StatusCode::UNAUTHORIZED {
+            assert_error(status, &body, 401);
+            break;
+        }
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            revoked_at.elapsed() < std::time::Duration::from_secs(1),
+            "the revoked key still works after a second"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    // And stays refused.
+    let (status, _) = send(app.client.get(&url).bearer_auth(token)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
 #[tokio::test]
 async fn a_key_without_the_write_scope_gets_403_on_create_and_nothing_is_stored() {
     let app = TestApp::spawn().await;

@@ -2,6 +2,26 @@
 
 macro_rules! accounts_impl {
     ($store:ty, $db:ty, $migrator:path) => {
+        impl $store {
+            /// Marks the key revoked (the first revocation's time is kept).
+            async fn mark_api_key_revoked<'e, E>(
+                executor: E,
+                key_id: &str,
+                at: jiff::Timestamp,
+            ) -> $crate::store::StoreResult<()>
+            where
+                E: sqlx::Executor<'e, Database = $db>,
+            {
+                let result =
+                    sqlx::query::<$db>("UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $1) WHERE id = $2")
+                        .bind($crate::store::to_micros(at))
+                        .bind(key_id)
+                        .execute(executor)
+                        .await?;
+                $crate::store::sql::one_changed(result.rows_affected())
+            }
+        }
+
         #[async_trait::async_trait]
         impl $crate::store::AccountStore for $store {
             async fn migrate(&self) -> $crate::store::StoreResult<()> {
@@ -107,30 +127,12 @@ macro_rules! accounts_impl {
                 &self,
                 token_hash: &str,
             ) -> $crate::store::StoreResult<Option<$crate::store::ApiKeyRecord>> {
-                let row: Option<(String, String, String, Option<i64>, Option<i64>)> = sqlx::query_as::<$db, _>(
-                    "SELECT id, account_id, scopes, rate_limit, revoked_at FROM api_keys WHERE token_hash = $1",
-                )
-                .bind(token_hash)
-                .fetch_optional(&self.read)
-                .await?;
-                Ok(row.map(|(id, account_id, scope_list, rate_limit, revoked_at)| $crate::store::ApiKeyRecord {
-                    id,
-                    account_id,
-                    // A scope name this build does not know grants nothing.
-                    scopes: scope_list.split(' ').filter_map($crate::domain::scopes::Scope::parse).collect(),
-                    rate_limit,
-                    revoked: revoked_at.is_some(),
-                }))
+                // Each backend has its own fast path (see `find_api_key_fast`).
+                self.find_api_key_fast(token_hash).await
             }
 
             async fn revoke_api_key(&self, key_id: &str, at: jiff::Timestamp) -> $crate::store::StoreResult<()> {
-                let result =
-                    sqlx::query::<$db>("UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $1) WHERE id = $2")
-                        .bind($crate::store::to_micros(at))
-                        .bind(key_id)
-                        .execute(&self.write)
-                        .await?;
-                $crate::store::sql::one_changed(result.rows_affected())
+                self.revoke_api_key_and_tell(key_id, at).await
             }
         }
     };

@@ -106,3 +106,31 @@ pub(crate) const ACCOUNT_COLUMNS: &str =
 pub(crate) const DELIVERY_SELECT: &str = "SELECT d.event_id, e.type AS event_type, d.target, d.account_id, d.status,
         d.attempts, d.last_status_code, d.last_error, d.next_attempt_at, d.created_at, d.delivered_at
     FROM deliveries d JOIN events e ON e.id = d.event_id";
+
+/// The lookup that authenticates every request (both backends, and the SQLite store's own
+/// connections).
+pub(crate) const API_KEY_BY_HASH: &str =
+    "SELECT id, account_id, scopes, rate_limit, revoked_at FROM api_keys WHERE token_hash = $1";
+
+/// The columns of [`API_KEY_BY_HASH`]: id, account, scopes, rate limit, revocation time.
+pub(crate) type ApiKeyColumns = (String, String, String, Option<i64>, Option<i64>);
+
+/// An API key from its stored columns. A scope name this build does not know grants nothing.
+pub(crate) fn api_key_record(
+    id: String,
+    account_id: String,
+    scopes: &str,
+    rate_limit: Option<i64>,
+    revoked_at: Option<i64>,
+) -> crate::store::ApiKeyRecord {
+    crate::store::ApiKeyRecord {
+        id,
+        account_id,
+        scopes: scopes
+            .split(' ')
+            .filter_map(crate::domain::scopes::Scope::parse)
+            .collect(),
+        rate_limit,
+        revoked: revoked_at.is_some(),
+    }
+}
