@@ -21,6 +21,30 @@ pub struct PgStore {
     read: PgPool,
     /// Recently seen API keys, forgotten on every revocation (see `key_cache`).
     keys: Arc<KeyCache>,
+    creates: Arc<AccountTurns>,
+}
+
+/// How many creates of one account this process runs against the database at a time.
+/// They all wait for the account's counter row anyway (the upsert locks it until the
+/// commit); more waiters on a row lock make every hand-over slower, so the rest wait here.
+const CREATES_PER_ACCOUNT: usize = 4;
+
+#[derive(Default)]
+struct AccountTurns {
+    accounts: std::sync::Mutex<std::collections::HashMap<String, Arc<tokio::sync::Semaphore>>>,
+}
+
+impl AccountTurns {
+    async fn turn(&self, account_id: &str) -> tokio::sync::OwnedSemaphorePermit {
+        let semaphore = {
+            let mut accounts = self.accounts.lock().unwrap_or_else(|e| e.into_inner());
+            accounts
+                .entry(account_id.to_owned())
+                .or_insert_with(|| Arc::new(tokio::sync::Semaphore::new(CREATES_PER_ACCOUNT)))
+                .clone()
+        };
+        semaphore.acquire_owned().await.expect("never closed")
+    }
 }
 
 impl PgStore {
@@ -36,6 +60,7 @@ impl PgStore {
             write: pool.clone(),
             read: pool,
             keys: Arc::default(),
+            creates: Arc::default(),
         })
     }
 
@@ -82,6 +107,7 @@ impl PgStore {
         new: super::NewInvoiceRecord,
         events: std::sync::Arc<dyn super::EventRenderer>,
     ) -> StoreResult<super::CustomerInvoice> {
+        let _turn = self.creates.turn(account_id).await;
         let mut tx = self.write.begin().await?;
         let created =
             Self::create_invoice_steps(&mut tx, account_id, &new, events.as_ref(), false).await?;
