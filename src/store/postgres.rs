@@ -21,6 +21,7 @@ pub struct PgStore {
     read: PgPool,
     /// Recently seen API keys, forgotten on every revocation (see `key_cache`).
     keys: Arc<KeyCache>,
+    /// Admits at most [`CREATES_PER_ACCOUNT`] of one account's creates at a time.
     creates: Arc<AccountTurns>,
 }
 
@@ -29,6 +30,8 @@ pub struct PgStore {
 /// commit); more waiters on a row lock make every hand-over slower, so the rest wait here.
 const CREATES_PER_ACCOUNT: usize = 4;
 
+/// One semaphore per account that created an invoice through this process (accounts are
+/// few: the tenants of one deployment).
 #[derive(Default)]
 struct AccountTurns {
     accounts: std::sync::Mutex<std::collections::HashMap<String, Arc<tokio::sync::Semaphore>>>,
