@@ -81,6 +81,9 @@ verdict() { awk -v ok="$1" 'BEGIN { print (ok ? "met" : "**not met**") }'; }
     echo "| ${db} | ${scenario#read-} | ${c} | ${rate} | ${p50} | ${p99} | ${lrate} | ${lp99} | ${ratio} | $(verdict "$(awk -v p="${p99}" 'BEGIN { print (p + 0 < 10) }')") |"
   done < <(grep '^result|read-' <<< "${results}")
   echo
+  echo "A row marked not met: \`bench/README.md\` (\"Issue 7, second pass\") has the profile that says"
+  echo "where its time goes and why the gap is the hardware's, or what would close it."
+  echo
   echo "## Memory, cold start, seeding"
   echo
   echo "Targets: resident set under 60 MB during the create benchmark and under 20 MB idle; cold"
