@@ -190,8 +190,9 @@ macro_rules! invoices_impl {
                 // LIMIT and OFFSET are written into the statement (numbers of ours, not
                 // text of the client's): with them as parameters, PostgreSQL cannot cost
                 // a generic plan and so plans every execution anew, which was most of its
-                // work per list request (16 connections, a million invoices: page 1 p99 11.2 ->
-                // 8.8 ms, by customer 10.8 -> 8.1 ms). Page 1, the usual one, is one statement in each connection's cache.
+                // work per list request (16 connections, a million invoices: page 1 p99
+                // 11.2 -> 8.8 ms, by customer 10.8 -> 8.1 ms). Page 1, the usual one, is one
+                // statement in each connection's cache.
                 sql.push_str(&format!(
                     " ORDER BY created_at DESC, id DESC LIMIT {} OFFSET {}",
                     page.limit + 1,
