@@ -7,9 +7,9 @@
 use std::time::{Duration, Instant};
 
 use jiff::civil::Date;
-use portaal::domain::invoice::{ManualLine, totals};
-use portaal::domain::money::Money;
-use portaal::domain::vat::{Totals, VatRate};
+use portaal::kernel::lines::{ManualLine, totals};
+use portaal::kernel::money::Money;
+use portaal::kernel::vat::{Totals, VatRate};
 use portaal::pdf::{Address, Customer, InvoiceDocument, Language, Seller, render_invoice};
 
 const DESCRIPTIONS: [&str; 5] = [

@@ -116,7 +116,7 @@ async fn main() -> anyhow::Result<()> {
     let url = format!("sqlite:{}", db.display());
 
     // portaal creates the tables (its migrations); then we talk to the file directly.
-    let store = portaal::startup::open_store(&url).await?;
+    let store = portaal::db::Db::open(&url).await?;
     drop(store);
 
     // The same connect options as SqliteStore::connect's writer (src/store/sqlite/mod.rs).

@@ -11,7 +11,7 @@ use anyhow::{Context, bail, ensure};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode};
 use sqlx::{ConnectOptions, Connection};
 
-use crate::config::redact_url;
+use crate::kernel::net::redact_url;
 
 /// The settings row that marks a SQLite file as a portaal backup; removed on restore.
 const MARKER: &str = "portaal_backup";

@@ -6,12 +6,12 @@ use std::sync::Arc;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 
-use crate::admin;
-use crate::clock::{Clock, SystemClock};
+use crate::app::{self, Application};
+use crate::areas::account::{self, AccountPatch, admin};
 use crate::config::{Config, ServeArgs, StoreArgs};
-use crate::domain::scopes::Scope;
-use crate::startup::{self, Application};
-use crate::store::AccountPatch;
+use crate::db::Db;
+use crate::kernel::clock::{Clock, SystemClock};
+use crate::kernel::scopes::Scope;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -108,7 +108,7 @@ pub enum AccountsCommand {
         #[arg(long, value_parser = ["nl", "en"])]
         locale: Option<String>,
         #[command(flatten)]
-        seller: crate::seller_args::SellerArgs,
+        seller: crate::areas::account::cli_args::SellerArgs,
         #[arg(long)]
         json: bool,
     },
@@ -162,15 +162,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve(args) => {
             let config = Config::from_args(&cli.store, &args)?;
             tracing::info!(?config, "starting portaal");
-            let store = startup::open_store(&url).await?;
-            let first = admin::bootstrap(store.as_ref(), clock.as_ref()).await?;
+            let store = Db::open(&url).await?;
+            let first = admin::bootstrap(&store, clock.as_ref()).await?;
             let app = Application::build(&config, store, clock).await?;
             if let Some((account, key)) = first {
                 print_first_key(&account.id, &key.token, app.api_base());
             }
             tracing::info!(address = %app.local_addr(), api = app.api_base(), "portaal is listening");
             println!("portaal is listening; the API is at {}", app.api_base());
-            app.run_until_stopped(startup::shutdown_signal()).await
+            app.run_until_stopped(app::shutdown_signal()).await
         }
         Command::Backup { to } => {
             crate::backup::backup(&url, &to, clock.now()).await?;
@@ -186,12 +186,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Migrate => {
-            startup::open_store(&url).await?;
+            Db::open(&url).await?;
             println!("The database is up to date.");
             Ok(())
         }
         Command::Accounts(command) => {
-            let store = startup::open_store(&url).await?;
+            let store = Db::open(&url).await?;
             match command {
                 AccountsCommand::Create {
                     name,
@@ -200,7 +200,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 } => {
                     anyhow::ensure!(!name.trim().is_empty(), "--name must not be empty");
                     let account = admin::create_account(
-                        store.as_ref(),
+                        &store,
                         clock.as_ref(),
                         name.trim(),
                         monthly_invoice_limit.map(i64::from),
@@ -224,12 +224,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                         payment_term_days: payment_term_days.map(i64::from),
                         locale,
                     };
-                    let account = admin::update_account(store.as_ref(), &id, patch)
+                    let account = admin::update_account(&store, &id, patch)
                         .await
                         .with_context(|| format!("updating account {id}"))?;
                     if !seller.is_empty() {
-                        let details =
-                            store.update_seller(&id, &seller).await.with_context(|| {
+                        let details = account::store(&store)
+                            .update_seller(&id, &seller)
+                            .await
+                            .with_context(|| {
                                 format!("updating the seller details of account {id}")
                             })?;
                         let missing = details.missing_for_invoices();
@@ -246,11 +248,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Outbox(command) => {
-            let store = startup::open_store(&url).await?;
-            outbox_command(store.as_ref(), clock.as_ref(), command).await
+            let store = Db::open(&url).await?;
+            outbox_command(&store, clock.as_ref(), command).await
         }
         Command::ApiKeys(command) => {
-            let store = startup::open_store(&url).await?;
+            let store = Db::open(&url).await?;
             match command {
                 ApiKeysCommand::Create {
                     account,
@@ -259,7 +261,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     json,
                 } => {
                     let key = admin::create_api_key(
-                        store.as_ref(),
+                        &store,
                         clock.as_ref(),
                         &account,
                         &scopes,
@@ -275,7 +277,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     }
                 }
                 ApiKeysCommand::Revoke { id } => {
-                    admin::revoke_api_key(store.as_ref(), clock.as_ref(), &id)
+                    admin::revoke_api_key(&store, clock.as_ref(), &id)
                         .await
                         .with_context(|| format!("revoking API key {id}"))?;
                     println!("API key {id} is revoked.");
@@ -286,18 +288,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-async fn outbox_command(
-    store: &dyn crate::store::Store,
-    clock: &dyn Clock,
-    command: OutboxCommand,
-) -> anyhow::Result<()> {
+async fn outbox_command(db: &Db, clock: &dyn Clock, command: OutboxCommand) -> anyhow::Result<()> {
     match command {
         OutboxCommand::List {
             status,
             limit,
             json,
         } => {
-            let rows = store.list_outbox(status.as_deref(), limit).await?;
+            let rows = crate::outbox::store(db)
+                .list_outbox(status.as_deref(), limit)
+                .await?;
             if !json {
                 println!(
                     "{:<20} {:<24} {:<20} {:<9} {:>3} {:>4}  error",
@@ -328,14 +328,16 @@ async fn outbox_command(
             }
         }
         OutboxCommand::Retry { event } => {
-            let n = store.retry_failed(event.as_deref(), clock.now()).await?;
+            let n = crate::outbox::store(db)
+                .retry_failed(event.as_deref(), clock.now())
+                .await?;
             println!("{n} failed deliveries are due again.");
         }
     }
     Ok(())
 }
 
-fn print_account(account: &crate::store::Account, json: bool) {
+fn print_account(account: &account::Account, json: bool) {
     if json {
         let body = serde_json::json!({
             "id": account.id,

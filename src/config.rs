@@ -7,6 +7,11 @@ use std::time::Duration;
 
 use jiff::tz::TimeZone;
 
+use crate::kernel::net::redact_url;
+
+/// Mollie's Payments API, the default of `--mollie-api-url`.
+pub const DEFAULT_MOLLIE_API_URL: &str = "https://api.mollie.com/v2";
+
 /// Where the data lives; shared by every command that opens the database.
 #[derive(Debug, Clone, clap::Args)]
 pub struct StoreArgs {
@@ -67,7 +72,7 @@ pub struct ServeArgs {
     #[arg(long, env = "PORTAAL_NO_OUTBOX_WORKER")]
     pub no_outbox_worker: bool,
     /// Base URL of Mollie's Payments API; change it only to point at a test double.
-    #[arg(long, env = "PORTAAL_MOLLIE_API_URL", default_value = crate::payments::mollie::DEFAULT_API_URL)]
+    #[arg(long, env = "PORTAAL_MOLLIE_API_URL", default_value = DEFAULT_MOLLIE_API_URL)]
     pub mollie_api_url: String,
     /// Seconds a client may take to send a request's headers; slower connections are closed.
     #[arg(long, env = "PORTAAL_HEADER_READ_TIMEOUT", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
@@ -155,36 +160,5 @@ impl fmt::Debug for Config {
             .field("header_read_timeout", &self.header_read_timeout)
             .field("request_time_limit", &self.request_time_limit)
             .finish()
-    }
-}
-
-/// Hides the password of `scheme://user:password@host/...`.
-pub fn redact_url(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(scheme_end), Some(at)) if at > scheme_end => {
-            let userinfo = &url[scheme_end + 3..at];
-            match userinfo.split_once(':') {
-                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..]),
-                None => url.to_owned(),
-            }
-        }
-        _ => url.to_owned(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn passwords_in_database_urls_are_hidden() {
-        assert_eq!(
-            redact_url("postgres://app:s3cret@db/portaal"),
-            "postgres://app:***@db/portaal"
-        );
-        assert_eq!(
-            redact_url("sqlite:data/portaal.db"),
-            "sqlite:data/portaal.db"
-        );
     }
 }

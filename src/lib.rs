@@ -1,30 +1,28 @@
 //! portaal: a self-hostable server for the MijnKlantportaal API v1.
 //!
-//! The map, outside in:
-//! - [`cli`]: the `portaal` command (serve, migrate, accounts, api-keys).
-//! - [`startup`]: builds the application from its [`config`] and runs it.
-//! - [`http`]: routes, authentication, errors, pagination, one module per API area.
+//! The map, outside in; each module uses only those below it (docs/ARCHITECTURE.md):
+//! - [`cli`]: the `portaal` command (serve, migrate, accounts, api-keys, outbox, backup).
+//! - [`app`]: the composition root: state, router, OpenAPI document, serving, shutdown.
 //! - [`backup`]: `portaal backup` and `portaal restore`.
-//! - [`admin`]: operator actions shared by the CLI and the tests (accounts, keys).
-//! - [`portal`]: the pages customers see: the public invoice page and payment link checkout.
+//! - [`config`]: flags and `PORTAAL_*` variables.
+//! - [`areas`]: one folder per API area: its model, store and SQL, handlers and pages.
+//! - [`web`]: HTTP plumbing: state, errors, JSON, pagination, auth, idempotency, pages' shell.
+//! - [`outbox`]: recording events, delivering webhooks and e-mails at least once.
+//! - [`mail`]: e-mail transports and message parts.
+//! - [`pdf`]: the invoice as an A4 PDF, rendered in process from plain data.
 //! - [`payments`]: payment providers (bank transfer, Mollie).
-//! - [`outbox`]: delivering webhooks and e-mails, at least once.
-//! - [`domain`]: pure rules: ids, money, VAT, dates, validated inputs.
-//! - [`store`]: persistence behind the `Store` trait; SQLite is embedded.
-//! - [`pdf`]: the invoice as an A4 PDF, rendered in process from the domain's totals.
-//! - [`clock`]: the source of "now", injectable for tests.
+//! - [`db`]: SQLite and PostgreSQL: pools, migrations, errors, the API-key lookup.
+//! - [`kernel`]: pure rules: ids, money, VAT, dates, clock, input, scopes, events, features.
 
-pub mod admin;
+pub mod app;
+pub mod areas;
 pub mod backup;
 pub mod cli;
-pub mod clock;
 pub mod config;
-pub mod domain;
-pub mod http;
+pub mod db;
+pub mod kernel;
+pub mod mail;
 pub mod outbox;
 pub mod payments;
 pub mod pdf;
-pub mod portal;
-pub mod seller_args;
-pub mod startup;
-pub mod store;
+pub mod web;

@@ -3,10 +3,10 @@
 
 use jiff::civil::Date;
 use lopdf::{Document, Object};
-use portaal::domain::invoice::ManualLine;
-use portaal::domain::money::Money;
-use portaal::domain::vat::{LineInput, Totals, VatRate, compute_totals};
-use portaal::pdf::format::{date, iban, money, vat_over};
+use portaal::kernel::format::{date, iban, money, vat_over};
+use portaal::kernel::lines::ManualLine;
+use portaal::kernel::money::Money;
+use portaal::kernel::vat::{LineInput, Totals, VatRate, compute_totals};
 use portaal::pdf::{Address, Customer, InvoiceDocument, Language, Seller, render_invoice};
 
 const URL: &str = "https://portaal.example.nl/public-invoice/inv_01JRT6Q2/pay/k3J9x";

@@ -5,38 +5,29 @@
 use std::sync::Arc;
 
 use jiff::{SignedDuration, Timestamp};
-use portaal::domain::customer::NewCustomer;
-use portaal::domain::events::EventType;
-use portaal::domain::invoice::ManualLine;
-use portaal::domain::money::Money;
-use portaal::domain::vat::VatRate;
-use portaal::store::{
-    AccountPatch, Customer, CustomerInvoice, DeliveryOutcome, EventRenderer, InvoiceContent,
-    LinkStatus, NewAccount, NewEvent, NewInvoiceRecord, PageQuery, Payment, PaymentLink,
-    PaymentTarget, PaymentUpdate, Store, StoreError, Webhook,
-};
+use portaal::areas::account::{AccountPatch, NewAccount};
+use portaal::areas::customer_invoices::{CustomerInvoice, InvoiceContent, NewInvoiceRecord};
+use portaal::areas::customers::model::NewCustomer;
+use portaal::areas::payment_links::{LinkStatus, PaymentLink};
+use portaal::areas::payments::{Payment, PaymentTarget, PaymentUpdate};
+use portaal::areas::webhooks::Webhook;
+use portaal::db::{Db, PageQuery, StoreError};
+use portaal::kernel::clock::ManualClock;
+use portaal::kernel::events::EventType;
+use portaal::kernel::lines::ManualLine;
+use portaal::kernel::money::Money;
+use portaal::kernel::vat::VatRate;
+use portaal::outbox::DeliveryOutcome;
+use portaal::web::Context;
 
-/// Events with a fixed body: the story checks what the store does with them, not their shape.
-struct Plain;
-
-impl EventRenderer for Plain {
-    fn customer_event(&self, event_type: EventType, customer: &Customer) -> NewEvent {
-        event(event_type, &customer.id)
-    }
-    fn invoice_event(&self, event_type: EventType, invoice: &CustomerInvoice) -> NewEvent {
-        event(event_type, &invoice.id)
-    }
-    fn payment_link_event(&self, event_type: EventType, link: &PaymentLink) -> NewEvent {
-        event(event_type, &link.id)
-    }
-}
-
-fn event(event_type: EventType, object: &str) -> NewEvent {
-    NewEvent {
-        id: portaal::domain::ids::new_id("evt"),
-        event_type,
-        body: format!(r#"{{"type":"{event_type}","object":"{object}"}}"#),
-        created_at: at("2025-03-01T10:00:00Z"),
+/// Where events are rendered: a fixed clock, so the story reads the same every time.
+fn context() -> Context {
+    Context {
+        // Before the story's `now`, so what it records is due when the story claims it.
+        clock: Arc::new(ManualClock::new(at("2025-03-01T09:59:00Z"))),
+        time_zone: jiff::tz::TimeZone::get("Europe/Amsterdam").unwrap(),
+        api_base: "http://127.0.0.1/v1".into(),
+        public_base: "http://127.0.0.1".into(),
     }
 }
 
@@ -58,7 +49,7 @@ fn customer() -> NewCustomer {
 
 fn invoice(customer_id: &str, number: &str) -> NewInvoiceRecord {
     let invoice = CustomerInvoice {
-        id: portaal::domain::ids::new_id("inv"),
+        id: portaal::kernel::ids::new_id("inv"),
         customer_id: customer_id.into(),
         invoice_number: number.into(),
         issued_at: "2025-03-01".parse().unwrap(),
@@ -74,7 +65,7 @@ fn invoice(customer_id: &str, number: &str) -> NewInvoiceRecord {
         },
         has_pdf: false,
         paid_at: None,
-        payment_token: portaal::domain::ids::random_hex(16),
+        payment_token: portaal::kernel::ids::random_hex(16),
         send_notification: false,
         notification: None,
         created_at: at("2025-03-01T10:00:00Z"),
@@ -86,20 +77,21 @@ fn invoice(customer_id: &str, number: &str) -> NewInvoiceRecord {
     }
 }
 
-async fn story(store: Arc<dyn Store>) {
+async fn story(db: Db) {
+    let ctx = Arc::new(context());
     let now = at("2025-03-01T10:00:00Z");
-    let account = store
+    let account = portaal::areas::account::store(&db)
         .create_account(NewAccount {
-            id: portaal::domain::ids::new_id("acc"),
+            id: portaal::kernel::ids::new_id("acc"),
             name: "Verhaal".into(),
             monthly_invoice_limit: Some(2),
             created_at: now,
         })
         .await
         .unwrap();
-    let other = store
+    let other = portaal::areas::account::store(&db)
         .create_account(NewAccount {
-            id: portaal::domain::ids::new_id("acc"),
+            id: portaal::kernel::ids::new_id("acc"),
             name: "Ander".into(),
             monthly_invoice_limit: None,
             created_at: now,
@@ -110,27 +102,32 @@ async fn story(store: Arc<dyn Store>) {
 
     // A webhook listens to new invoices; another account's customer stays invisible.
     let hook = Webhook {
-        id: portaal::domain::ids::new_id("wbh"),
+        id: portaal::kernel::ids::new_id("wbh"),
         event_type: EventType::InvoiceCreated,
         url: "http://127.0.0.1:9/hook".into(),
         secret: "secret".into(),
         created_at: now,
     };
-    store.create_webhook(a, &hook).await.unwrap();
-    let c = store
-        .create_customer(a, "cst_storystory0001", &customer(), now, &Plain)
+    portaal::areas::webhooks::store(&db)
+        .create_webhook(a, &hook)
         .await
         .unwrap();
-    store
-        .create_customer(&other.id, "cst_storystory0002", &customer(), now, &Plain)
+    let c = portaal::areas::customers::store(&db)
+        .create_customer(a, "cst_storystory0001", &customer(), &ctx)
+        .await
+        .unwrap();
+    portaal::areas::customers::store(&db)
+        .create_customer(&other.id, "cst_storystory0002", &customer(), &ctx)
         .await
         .unwrap();
     assert!(matches!(
-        store.get_customer(a, "cst_storystory0002").await,
+        portaal::areas::customers::store(&db)
+            .get_customer(a, "cst_storystory0002")
+            .await,
         Err(StoreError::NotFound)
     ));
     assert_eq!(
-        store
+        portaal::areas::customers::store(&db)
             .list_customers(
                 a,
                 PageQuery {
@@ -146,60 +143,67 @@ async fn story(store: Arc<dyn Store>) {
 
     // Invoices: a number is taken once, the limit of 2 holds, a foreign customer is refused.
     let first = invoice(&c.id, "S-1");
-    store
-        .create_invoice(a, first.clone(), Arc::new(Plain))
+    portaal::areas::customer_invoices::store(&db)
+        .create_invoice(a, first.clone(), &ctx)
         .await
         .unwrap();
     let dup = invoice(&c.id, "S-1");
     assert!(
-        matches!(store.create_invoice(a, dup, Arc::new(Plain)).await, Err(StoreError::Invalid(e)) if e.contains_key("invoiceNumber"))
+        matches!(portaal::areas::customer_invoices::store(&db).create_invoice(a, dup, &ctx).await, Err(StoreError::Invalid(e)) if e.contains_key("invoiceNumber"))
     );
     let foreign = invoice("cst_storystory0002", "S-2");
     assert!(
-        matches!(store.create_invoice(a, foreign, Arc::new(Plain)).await, Err(StoreError::Invalid(e)) if e.contains_key("customerId"))
+        matches!(portaal::areas::customer_invoices::store(&db).create_invoice(a, foreign, &ctx).await, Err(StoreError::Invalid(e)) if e.contains_key("customerId"))
     );
     let second = invoice(&c.id, "S-3");
-    store
-        .create_invoice(a, second, Arc::new(Plain))
+    portaal::areas::customer_invoices::store(&db)
+        .create_invoice(a, second, &ctx)
         .await
         .unwrap();
     let third = invoice(&c.id, "S-4");
     assert!(matches!(
-        store.create_invoice(a, third, Arc::new(Plain)).await,
+        portaal::areas::customer_invoices::store(&db)
+            .create_invoice(a, third, &ctx)
+            .await,
         Err(StoreError::LimitReached { limit: 2 })
     ));
     assert_eq!(
-        store.invoices_counted(a, "2025-03").await.unwrap(),
+        portaal::areas::customer_invoices::store(&db)
+            .invoices_counted(a, "2025-03")
+            .await
+            .unwrap(),
         2,
         "refused creates do not count"
     );
 
-    let paid = store
-        .mark_invoice_paid(a, &first.invoice.id, now, &Plain)
+    let paid = portaal::areas::customer_invoices::store(&db)
+        .mark_invoice_paid(a, &first.invoice.id, now, &ctx)
         .await
         .unwrap();
     assert_eq!(paid.paid_at, Some(now));
     assert!(matches!(
-        store
-            .mark_invoice_paid(a, &first.invoice.id, now, &Plain)
+        portaal::areas::customer_invoices::store(&db)
+            .mark_invoice_paid(a, &first.invoice.id, now, &ctx)
             .await,
         Err(StoreError::Invalid(_))
     ));
     assert!(matches!(
-        store
-            .mark_invoice_paid(&other.id, &first.invoice.id, now, &Plain)
+        portaal::areas::customer_invoices::store(&db)
+            .mark_invoice_paid(&other.id, &first.invoice.id, now, &ctx)
             .await,
         Err(StoreError::NotFound)
     ));
-    store
-        .delete_invoice(a, &first.invoice.id, now, &Plain)
+    portaal::areas::customer_invoices::store(&db)
+        .delete_invoice(a, &first.invoice.id, &ctx)
         .await
         .unwrap();
     assert!(matches!(
-        store.get_invoice(a, &first.invoice.id).await,
+        portaal::areas::customer_invoices::store(&db)
+            .get_invoice(a, &first.invoice.id)
+            .await,
         Err(StoreError::NotFound)
     ));
-    store
+    portaal::areas::account::store(&db)
         .update_account(
             a,
             AccountPatch {
@@ -212,12 +216,15 @@ async fn story(store: Arc<dyn Store>) {
 
     // The outbox: two deliveries (S-1, S-3) to claim. A claim holds them for its lease.
     let lease = SignedDuration::from_mins(2);
-    let claimed = store.claim_deliveries(now, lease, 10).await.unwrap();
+    let claimed = portaal::outbox::store(&db)
+        .claim_deliveries(now, lease, 10)
+        .await
+        .unwrap();
     assert_eq!(claimed.len(), 2);
     assert!(claimed.iter().all(|d| d.attempts == 1
         && d.webhook.as_ref().map(|w| w.0.as_str()) == Some("http://127.0.0.1:9/hook")));
     assert!(
-        store
+        portaal::outbox::store(&db)
             .claim_deliveries(now, lease, 10)
             .await
             .unwrap()
@@ -225,7 +232,7 @@ async fn story(store: Arc<dyn Store>) {
         "leased deliveries are not claimed twice"
     );
     // The first is delivered; the worker that held the second "crashes": after the lease it comes back.
-    store
+    portaal::outbox::store(&db)
         .finish_delivery(
             &claimed[0],
             &DeliveryOutcome::Delivered {
@@ -236,13 +243,16 @@ async fn story(store: Arc<dyn Store>) {
         .await
         .unwrap();
     let later = now + SignedDuration::from_mins(3);
-    let again = store.claim_deliveries(later, lease, 10).await.unwrap();
+    let again = portaal::outbox::store(&db)
+        .claim_deliveries(later, lease, 10)
+        .await
+        .unwrap();
     assert_eq!(again.len(), 1);
     assert_eq!(
         (again[0].event_id.as_str(), again[0].attempts),
         (claimed[1].event_id.as_str(), 2)
     );
-    store
+    portaal::outbox::store(&db)
         .finish_delivery(
             &again[0],
             &DeliveryOutcome::Failed {
@@ -254,19 +264,29 @@ async fn story(store: Arc<dyn Store>) {
         .await
         .unwrap();
     assert_eq!(
-        store.list_outbox(Some("failed"), 10).await.unwrap().len(),
+        portaal::outbox::store(&db)
+            .list_outbox(Some("failed"), 10)
+            .await
+            .unwrap()
+            .len(),
         1
     );
-    assert_eq!(store.retry_failed(None, later).await.unwrap(), 1);
     assert_eq!(
-        store
+        portaal::outbox::store(&db)
+            .retry_failed(None, later)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        portaal::outbox::store(&db)
             .claim_deliveries(later, lease, 10)
             .await
             .unwrap()
             .len(),
         1
     );
-    let log = store
+    let log = portaal::areas::webhooks::store(&db)
         .list_webhook_deliveries(
             a,
             &hook.id,
@@ -279,7 +299,7 @@ async fn story(store: Arc<dyn Store>) {
         .unwrap();
     assert_eq!(log.len(), 2);
     assert!(
-        store
+        portaal::areas::webhooks::store(&db)
             .list_webhook_deliveries(
                 &other.id,
                 &hook.id,
@@ -296,16 +316,17 @@ async fn story(store: Arc<dyn Store>) {
 
 /// Seller details, payments and payment links: a payment turns paid once, whatever the
 /// provider repeats, and a single-use link is paid by its first payment.
-async fn payments_story(store: Arc<dyn Store>) {
-    use portaal::domain::seller::{SellerPatch, parse_iban};
+async fn payments_story(db: Db) {
+    let ctx = Arc::new(context());
+    use portaal::areas::account::seller::{SellerPatch, parse_iban};
     let now = at("2025-03-01T10:00:00Z");
     let page = PageQuery {
         offset: 0,
         limit: 10,
     };
-    let account = store
+    let account = portaal::areas::account::store(&db)
         .create_account(NewAccount {
-            id: portaal::domain::ids::new_id("acc"),
+            id: portaal::kernel::ids::new_id("acc"),
             name: "Betaal".into(),
             monthly_invoice_limit: None,
             created_at: now,
@@ -313,10 +334,13 @@ async fn payments_story(store: Arc<dyn Store>) {
         .await
         .unwrap();
     let a = &account.id;
-    let seller = store.get_seller(a).await.unwrap();
+    let seller = portaal::areas::account::store(&db)
+        .get_seller(a)
+        .await
+        .unwrap();
     assert_eq!(seller.country_code, "NL");
     assert!(seller.iban.is_none() && !seller.mollie_enabled);
-    let seller = store
+    let seller = portaal::areas::account::store(&db)
         .update_seller(
             a,
             &SellerPatch {
@@ -331,7 +355,7 @@ async fn payments_story(store: Arc<dyn Store>) {
     assert_eq!(seller.iban.as_deref(), Some("NL91ABNA0417164300"));
     assert!(seller.mollie_enabled);
     // Clearing one value leaves the others.
-    let seller = store
+    let seller = portaal::areas::account::store(&db)
         .update_seller(
             a,
             &SellerPatch {
@@ -346,26 +370,29 @@ async fn payments_story(store: Arc<dyn Store>) {
         (None, Some("Betaal B.V."))
     );
 
-    let c = store
-        .create_customer(a, "cst_betaalstory001", &customer(), now, &Plain)
+    let c = portaal::areas::customers::store(&db)
+        .create_customer(a, "cst_betaalstory001", &customer(), &ctx)
         .await
         .unwrap();
-    let inv = store
-        .create_invoice(a, invoice(&c.id, "P-1"), Arc::new(Plain))
+    let inv = portaal::areas::customer_invoices::store(&db)
+        .create_invoice(a, invoice(&c.id, "P-1"), &ctx)
         .await
         .unwrap();
-    let (found_account, found) = store.find_invoice(&inv.id).await.unwrap();
+    let (found_account, found) = portaal::areas::customer_invoices::store(&db)
+        .find_invoice(&inv.id)
+        .await
+        .unwrap();
     assert_eq!(
         (found_account.as_str(), found.id.as_str()),
         (a.as_str(), inv.id.as_str())
     );
 
     // The first rendering of a PDF is kept.
-    let first = store
+    let first = portaal::areas::customer_invoices::store(&db)
         .keep_invoice_pdf(a, &inv.id, b"%PDF-1 first".to_vec())
         .await
         .unwrap();
-    let second = store
+    let second = portaal::areas::customer_invoices::store(&db)
         .keep_invoice_pdf(a, &inv.id, b"%PDF-1 second".to_vec())
         .await
         .unwrap();
@@ -384,7 +411,7 @@ async fn payments_story(store: Arc<dyn Store>) {
         payers_name: None,
         created_at: now,
     };
-    store
+    portaal::areas::payments::store(&db)
         .record_payment(
             a,
             &pay(
@@ -401,10 +428,13 @@ async fn payments_story(store: Arc<dyn Store>) {
         paid_at: Some(at("2025-03-02T09:00:00Z")),
         at: at("2025-03-02T09:00:05Z"),
     };
-    let (owner, payment) = store.find_payment("mollie", "tr_story1").await.unwrap();
+    let (owner, payment) = portaal::areas::payments::store(&db)
+        .find_payment("mollie", "tr_story1")
+        .await
+        .unwrap();
     assert_eq!(&owner, a);
-    let settled = store
-        .settle_payment(a, &payment.id, &paid, &Plain)
+    let settled = portaal::areas::payments::store(&db)
+        .settle_payment(a, &payment.id, &paid, &ctx)
         .await
         .unwrap();
     assert_eq!(
@@ -412,7 +442,11 @@ async fn payments_story(store: Arc<dyn Store>) {
         ("paid", Some("J. Jansen"))
     );
     assert_eq!(
-        store.get_invoice(a, &inv.id).await.unwrap().paid_at,
+        portaal::areas::customer_invoices::store(&db)
+            .get_invoice(a, &inv.id)
+            .await
+            .unwrap()
+            .paid_at,
         Some(at("2025-03-02T09:00:00Z"))
     );
     // Mollie repeats itself: the invoice keeps its first payment date.
@@ -420,12 +454,16 @@ async fn payments_story(store: Arc<dyn Store>) {
         paid_at: Some(at("2025-03-05T09:00:00Z")),
         ..paid.clone()
     };
-    store
-        .settle_payment(a, &payment.id, &again, &Plain)
+    portaal::areas::payments::store(&db)
+        .settle_payment(a, &payment.id, &again, &ctx)
         .await
         .unwrap();
     assert_eq!(
-        store.get_invoice(a, &inv.id).await.unwrap().paid_at,
+        portaal::areas::customer_invoices::store(&db)
+            .get_invoice(a, &inv.id)
+            .await
+            .unwrap()
+            .paid_at,
         Some(at("2025-03-02T09:00:00Z"))
     );
     // A paid payment stays paid whatever is reported later.
@@ -433,8 +471,8 @@ async fn payments_story(store: Arc<dyn Store>) {
         status: "failed".into(),
         ..paid.clone()
     };
-    let kept = store
-        .settle_payment(a, &payment.id, &later_report, &Plain)
+    let kept = portaal::areas::payments::store(&db)
+        .settle_payment(a, &payment.id, &later_report, &ctx)
         .await
         .unwrap();
     assert_eq!(kept.status, "paid");
@@ -449,15 +487,15 @@ async fn payments_story(store: Arc<dyn Store>) {
         status: LinkStatus::Open,
         created_at: now,
     };
-    let once = store
-        .create_payment_link(a, &link("plk_storyonce00001", false, None), &Plain)
+    let once = portaal::areas::payment_links::store(&db)
+        .create_payment_link(a, &link("plk_storyonce00001", false, None), &ctx)
         .await
         .unwrap();
-    let reusable = store
-        .create_payment_link(a, &link("plk_storyreuse0001", true, None), &Plain)
+    let reusable = portaal::areas::payment_links::store(&db)
+        .create_payment_link(a, &link("plk_storyreuse0001", true, None), &ctx)
         .await
         .unwrap();
-    let expiring = store
+    let expiring = portaal::areas::payment_links::store(&db)
         .create_payment_link(
             a,
             &link(
@@ -465,12 +503,12 @@ async fn payments_story(store: Arc<dyn Store>) {
                 false,
                 Some(at("2025-03-03T00:00:00Z")),
             ),
-            &Plain,
+            &ctx,
         )
         .await
         .unwrap();
     for (n, l) in [(1, &once), (2, &reusable), (3, &reusable)] {
-        store
+        portaal::areas::payments::store(&db)
             .record_payment(
                 a,
                 &pay(
@@ -481,17 +519,21 @@ async fn payments_story(store: Arc<dyn Store>) {
             )
             .await
             .unwrap();
-        store
-            .settle_payment(a, &format!("plp_story00000000{n}"), &paid, &Plain)
+        portaal::areas::payments::store(&db)
+            .settle_payment(a, &format!("plp_story00000000{n}"), &paid, &ctx)
             .await
             .unwrap();
     }
     assert_eq!(
-        store.get_payment_link(a, &once.id).await.unwrap().status,
+        portaal::areas::payment_links::store(&db)
+            .get_payment_link(a, &once.id)
+            .await
+            .unwrap()
+            .status,
         LinkStatus::Paid
     );
     assert_eq!(
-        store
+        portaal::areas::payment_links::store(&db)
             .get_payment_link(a, &reusable.id)
             .await
             .unwrap()
@@ -499,36 +541,65 @@ async fn payments_story(store: Arc<dyn Store>) {
         LinkStatus::Open
     );
     assert_eq!(
-        store
+        portaal::areas::payment_links::store(&db)
             .list_link_payments(a, &reusable.id, page)
             .await
             .unwrap()
             .len(),
         2
     );
-    assert_eq!(store.list_payment_links(a, page).await.unwrap().len(), 3);
-    let closed = store
+    assert_eq!(
+        portaal::areas::payment_links::store(&db)
+            .list_payment_links(a, page)
+            .await
+            .unwrap()
+            .len(),
+        3
+    );
+    let closed = portaal::areas::payment_links::store(&db)
         .close_payment_link(a, &reusable.id, now)
         .await
         .unwrap();
     assert_eq!(closed.status, LinkStatus::Closed);
     assert!(matches!(
-        store.close_payment_link(a, &reusable.id, now).await,
+        portaal::areas::payment_links::store(&db)
+            .close_payment_link(a, &reusable.id, now)
+            .await,
         Err(StoreError::Refused(_))
     ));
     assert!(matches!(
-        store.close_payment_link(a, &once.id, now).await,
+        portaal::areas::payment_links::store(&db)
+            .close_payment_link(a, &once.id, now)
+            .await,
         Err(StoreError::Refused(_))
     ));
 
     // Expiry: shown at once, recorded by the sweep exactly once.
     let later = at("2025-03-04T00:00:00Z");
     assert_eq!(expiring.status_at(later), LinkStatus::Expired);
-    assert_eq!(store.expire_payment_links(now, &Plain).await.unwrap(), 0);
-    assert_eq!(store.expire_payment_links(later, &Plain).await.unwrap(), 1);
-    assert_eq!(store.expire_payment_links(later, &Plain).await.unwrap(), 0);
     assert_eq!(
-        store
+        portaal::areas::payment_links::store(&db)
+            .expire_payment_links(now, &ctx)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        portaal::areas::payment_links::store(&db)
+            .expire_payment_links(later, &ctx)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        portaal::areas::payment_links::store(&db)
+            .expire_payment_links(later, &ctx)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        portaal::areas::payment_links::store(&db)
             .get_payment_link(a, &expiring.id)
             .await
             .unwrap()
@@ -537,9 +608,9 @@ async fn payments_story(store: Arc<dyn Store>) {
     );
 
     // Another account sees none of it.
-    let other = store
+    let other = portaal::areas::account::store(&db)
         .create_account(NewAccount {
-            id: portaal::domain::ids::new_id("acc"),
+            id: portaal::kernel::ids::new_id("acc"),
             name: "Ander".into(),
             monthly_invoice_limit: None,
             created_at: now,
@@ -547,22 +618,26 @@ async fn payments_story(store: Arc<dyn Store>) {
         .await
         .unwrap();
     assert!(matches!(
-        store.get_payment_link(&other.id, &once.id).await,
+        portaal::areas::payment_links::store(&db)
+            .get_payment_link(&other.id, &once.id)
+            .await,
         Err(StoreError::NotFound)
     ));
     assert!(matches!(
-        store.list_link_payments(&other.id, &once.id, page).await,
+        portaal::areas::payment_links::store(&db)
+            .list_link_payments(&other.id, &once.id, page)
+            .await,
         Err(StoreError::NotFound)
     ));
     assert!(
-        store
+        portaal::areas::payment_links::store(&db)
             .list_payment_links(&other.id, page)
             .await
             .unwrap()
             .is_empty()
     );
     assert!(matches!(
-        store
+        portaal::areas::customer_invoices::store(&db)
             .keep_invoice_pdf(&other.id, &inv.id, b"x".to_vec())
             .await,
         Err(StoreError::NotFound)
@@ -572,12 +647,11 @@ async fn payments_story(store: Arc<dyn Store>) {
 #[tokio::test]
 async fn the_store_story_on_sqlite() {
     let dir = tempfile::tempdir().unwrap();
-    let store =
-        portaal::startup::open_store(&format!("sqlite:{}", dir.path().join("story.db").display()))
-            .await
-            .unwrap();
-    story(store.clone()).await;
-    payments_story(store).await;
+    let db = portaal::db::Db::open(&format!("sqlite:{}", dir.path().join("story.db").display()))
+        .await
+        .unwrap();
+    story(db.clone()).await;
+    payments_story(db).await;
 }
 
 #[tokio::test]
@@ -591,7 +665,7 @@ async fn the_store_story_on_postgresql() {
         eprintln!("skipped: set PORTAAL_TEST_DATABASE_URL to tell the story on PostgreSQL");
         return;
     };
-    let name = format!("portaal_story_{}", portaal::domain::ids::random_hex(6));
+    let name = format!("portaal_story_{}", portaal::kernel::ids::random_hex(6));
     let mut admin = sqlx::PgConnection::connect(&admin_url).await.unwrap();
     sqlx::query(&format!("CREATE DATABASE {name}"))
         .execute(&mut admin)
@@ -600,11 +674,11 @@ async fn the_store_story_on_postgresql() {
     let base = admin_url
         .rsplit_once('/')
         .map_or(admin_url.as_str(), |(b, _)| b);
-    let store = portaal::startup::open_store(&format!("{base}/{name}"))
+    let db = portaal::db::Db::open(&format!("{base}/{name}"))
         .await
         .unwrap();
-    story(store.clone()).await;
-    payments_story(store).await;
+    story(db.clone()).await;
+    payments_story(db).await;
     sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)"))
         .execute(&mut admin)
         .await

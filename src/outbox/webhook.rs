@@ -11,7 +11,7 @@ use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-use crate::domain::net::is_public_ip;
+use crate::kernel::net::is_public_ip;
 
 pub const TIMEOUT: Duration = Duration::from_secs(10);
 

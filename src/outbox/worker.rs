@@ -8,11 +8,12 @@ use jiff::{SignedDuration, Timestamp};
 use rand::Rng;
 use tokio::task::JoinSet;
 
-use super::email::{InvoiceNotice, Language, render};
-use super::mailer::Mailer;
+use super::hooks::{ComposeError, Hooks};
 use super::webhook;
-use crate::clock::Clock;
-use crate::store::{Channel, ClaimedDelivery, DeliveryOutcome, EventRenderer, Store, StoreError};
+use super::{Channel, ClaimedDelivery, DeliveryOutcome, OutboxStore};
+use crate::db::{Db, StoreError};
+use crate::kernel::clock::Clock;
+use crate::mail::Mailer;
 
 /// About three days of attempts: 30 s doubling, so the 14th attempt comes some 68 hours
 /// after the first; after it the delivery is marked failed.
@@ -36,54 +37,58 @@ pub fn backoff(attempts: i64, jitter: f64) -> SignedDuration {
 }
 
 pub struct Outbox {
-    store: Arc<dyn Store>,
+    db: Db,
     clock: Arc<dyn Clock>,
     mailer: Mailer,
     http: reqwest::Client,
     allow_private: bool,
-    /// Renders the events of payment links that expire.
-    events: Arc<dyn EventRenderer>,
-    /// When payment links were last checked for expiry.
+    /// E-mail composition and sweeps, from the areas.
+    hooks: Hooks,
+    /// When the sweeps last ran.
     last_sweep: std::sync::Mutex<Option<std::time::Instant>>,
 }
 
-/// How often the worker looks for payment links past their expiry.
+/// How often the worker runs the sweeps (payment links past their expiry).
 const SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(15);
 
 impl Outbox {
     /// `allow_private`: webhooks may reach loopback and private addresses (tests, closed
     /// networks); otherwise calls to such addresses fail for good.
     pub fn new(
-        store: Arc<dyn Store>,
+        db: Db,
         clock: Arc<dyn Clock>,
         mailer: Mailer,
         allow_private: bool,
-        events: Arc<dyn EventRenderer>,
+        hooks: Hooks,
     ) -> Arc<Outbox> {
         Arc::new(Outbox {
-            store,
+            db,
             clock,
             mailer,
             http: webhook::client(allow_private),
             allow_private,
-            events,
+            hooks,
             last_sweep: std::sync::Mutex::new(None),
         })
     }
 
-    /// Records `expired` on payment links past their expiry date, with their
-    /// `payment-link-expired` events; returns how many.
-    pub async fn sweep_payment_links(&self) -> Result<u64, StoreError> {
+    fn store(&self) -> &dyn OutboxStore {
+        super::store(&self.db)
+    }
+
+    /// Runs every registered sweep once; returns how many things they changed.
+    pub async fn sweep(&self) -> Result<u64, StoreError> {
         *self.last_sweep.lock().unwrap_or_else(|e| e.into_inner()) =
             Some(std::time::Instant::now());
-        let expired = self
-            .store
-            .expire_payment_links(self.clock.now(), self.events.as_ref())
-            .await?;
-        if expired > 0 {
-            tracing::info!(expired, "payment links expired");
+        let mut total = 0;
+        for sweep in &self.hooks.sweeps {
+            let changed = sweep.run(self.clock.now()).await?;
+            if changed > 0 {
+                tracing::info!(changed, "{}", sweep.name());
+            }
+            total += changed;
         }
-        Ok(expired)
+        Ok(total)
     }
 
     fn sweep_due(&self) -> bool {
@@ -94,7 +99,7 @@ impl Outbox {
     /// Claims one batch of due deliveries and works through it; returns how many were tried.
     pub async fn run_once(self: &Arc<Self>) -> Result<usize, StoreError> {
         let batch = self
-            .store
+            .store()
             .claim_deliveries(self.clock.now(), LEASE, BATCH)
             .await?;
         let count = batch.len();
@@ -114,16 +119,16 @@ impl Outbox {
         let mut tasks = JoinSet::new();
         while !*stop.borrow() {
             if self.sweep_due()
-                && let Err(e) = self.sweep_payment_links().await
+                && let Err(e) = self.sweep().await
             {
-                tracing::error!(error = %e, "could not expire payment links");
+                tracing::error!(error = %e, "a sweep failed");
             }
             let room = IN_FLIGHT.saturating_sub(tasks.len()) as i64;
             let claimed = if room == 0 {
                 0
             } else {
                 match self
-                    .store
+                    .store()
                     .claim_deliveries(self.clock.now(), LEASE, room.min(BATCH))
                     .await
                 {
@@ -174,7 +179,7 @@ impl Outbox {
             }
             // If this fails, the lease runs out and the delivery is tried again.
             if let Err(e) = outbox
-                .store
+                .store()
                 .finish_delivery(&delivery, &outcome, outbox.clock.now())
                 .await
             {
@@ -214,77 +219,33 @@ impl Outbox {
     }
 
     async fn send_email(&self, delivery: &ClaimedDelivery) -> DeliveryOutcome {
-        let fail = |error: String| DeliveryOutcome::Failed {
-            status_code: None,
-            error,
-        };
-        let event: serde_json::Value = match serde_json::from_str(&delivery.body) {
-            Ok(event) => event,
-            Err(e) => return fail(format!("the stored event is not JSON: {e}")),
-        };
-        let account = match self.store.get_account(&delivery.account_id).await {
-            Ok(account) => account,
-            Err(e) => {
-                return self.retry_or_fail(delivery, None, format!("reading the account: {e}"));
+        let email = match self.hooks.composer.compose(delivery).await {
+            Ok(email) => email,
+            Err(ComposeError::Permanent(error)) => {
+                return DeliveryOutcome::Failed {
+                    status_code: None,
+                    error,
+                };
             }
+            Err(ComposeError::Retry(error)) => return self.retry_or_fail(delivery, None, error),
         };
-        let Some(notice) = InvoiceNotice::from_event(&account.name, &event) else {
-            return fail("the stored event does not describe an invoice".to_owned());
-        };
-        let customer_id = event["data"]["customerId"].as_str().unwrap_or_default();
-        let customer = match self
-            .store
-            .get_customer(&delivery.account_id, customer_id)
-            .await
-        {
-            Ok(customer) => customer,
-            Err(StoreError::NotFound) => return fail("the customer was deleted".to_owned()),
-            Err(e) => {
-                return self.retry_or_fail(delivery, None, format!("reading the customer: {e}"));
-            }
-        };
-        let invoice_id = delivery.invoice_id.as_deref().unwrap_or_default();
-        let payment_url = event["data"]["links"]["onlinePaymentLink"]["href"]
-            .as_str()
-            .unwrap_or_default();
-        let pdf = match self
-            .invoice_pdf(&delivery.account_id, invoice_id, payment_url)
-            .await
-        {
-            Ok(bytes) => Some((
-                crate::domain::invoice::pdf_file_name(&notice.invoice_number),
-                bytes,
-            )),
-            Err(StoreError::NotFound) => None,
-            Err(e) => return self.retry_or_fail(delivery, None, format!("reading the PDF: {e}")),
-        };
-        let mail = render(&notice, Language::from_locale(&account.locale));
         match self
             .mailer
-            .send(&customer.primary_email, &mail, pdf, &delivery.event_id)
+            .send(
+                &email.to,
+                &email.message,
+                email.attachment,
+                &delivery.event_id,
+            )
             .await
         {
             Ok(()) => DeliveryOutcome::Delivered { status_code: None },
-            Err(e) if e.permanent => fail(e.message),
+            Err(e) if e.permanent => DeliveryOutcome::Failed {
+                status_code: None,
+                error: e.message,
+            },
             Err(e) => self.retry_or_fail(delivery, None, e.message),
         }
-    }
-
-    /// The PDF attached to the invoice's e-mail: the same document the page and the API serve.
-    async fn invoice_pdf(
-        &self,
-        account_id: &str,
-        invoice_id: &str,
-        payment_url: &str,
-    ) -> Result<Vec<u8>, StoreError> {
-        let invoice = self.store.get_invoice(account_id, invoice_id).await?;
-        crate::portal::documents::stored_or_rendered(
-            self.store.as_ref(),
-            account_id,
-            &invoice,
-            payment_url,
-        )
-        .await
     }
 
     fn retry_or_fail(

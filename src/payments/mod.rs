@@ -8,7 +8,7 @@ pub mod mollie;
 use async_trait::async_trait;
 use jiff::Timestamp;
 
-use crate::domain::money::Money;
+use crate::kernel::money::Money;
 
 /// What to ask a provider for.
 #[derive(Debug, Clone)]
@@ -70,18 +70,16 @@ pub struct BankTransfer {
 
 /// The bank transfer "provider": instructions only, when the seller has an IBAN.
 pub fn bank_transfer(
-    seller: &crate::domain::seller::SellerDetails,
-    fallback_name: &str,
+    beneficiary: &str,
+    iban: Option<&str>,
+    bic: Option<&str>,
     amount: Money,
     reference: &str,
 ) -> Option<BankTransfer> {
     Some(BankTransfer {
-        beneficiary: seller
-            .legal_name
-            .clone()
-            .unwrap_or_else(|| fallback_name.to_owned()),
-        iban: crate::pdf::format::iban(seller.iban.as_deref()?),
-        bic: seller.bic.clone(),
+        beneficiary: beneficiary.to_owned(),
+        iban: crate::kernel::format::iban(iban?),
+        bic: bic.map(str::to_owned),
         amount,
         reference: reference.to_owned(),
     })

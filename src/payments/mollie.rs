@@ -9,8 +9,6 @@ use serde::{Deserialize, Serialize};
 
 use super::{PaymentProvider, PaymentRequest, ProviderError, ProviderPayment};
 
-pub const DEFAULT_API_URL: &str = "https://api.mollie.com/v2";
-
 /// One HTTP client for every account; the key is per request.
 #[derive(Clone)]
 pub struct MollieApi {

@@ -1,6 +1,6 @@
 //! Every fixed word on the invoice PDF, in Dutch and in English.
 
-use super::format::Language;
+use crate::kernel::format::Language;
 
 /// The labels of one language.
 pub(super) struct Labels {

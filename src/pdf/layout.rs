@@ -8,10 +8,10 @@
 use super::InvoiceDocument;
 use super::canvas::{ACCENT, INK, MUTED, PAGE_HEIGHT, PAGE_WIDTH, Page, RULE, SHADE, fit_size};
 use super::fonts::{Font, wrap};
-use super::format;
 use super::labels::Labels;
 use super::logo::Logo;
 use super::table::INCL_RIGHT;
+use crate::kernel::format;
 
 pub(super) const LEFT: f32 = 50.0;
 pub(super) const RIGHT: f32 = PAGE_WIDTH - 50.0;

@@ -9,13 +9,13 @@
 //! reference, and the online payment link. Quantities and unit prices are not separate
 //! fields of an invoice line here, so they are part of its description.
 //!
-//! Nothing here computes an amount: the figures come from [`crate::domain::vat::Totals`],
+//! Nothing here computes an amount: the figures come from [`crate::kernel::vat::Totals`],
 //! so the PDF shows exactly what the API shows. The output depends only on the input (no
 //! clock, no random IDs), so the same invoice always renders to the same bytes.
 
 mod canvas;
 mod fonts;
-pub mod format;
+
 mod labels;
 mod layout;
 mod logo;
@@ -26,10 +26,10 @@ use miniz_oxide::deflate::compress_to_vec_zlib;
 use pdf_writer::types::{ActionType, AnnotationType, BorderType};
 use pdf_writer::{Filter, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
 
-use crate::domain::invoice::ManualLine;
-use crate::domain::vat::Totals;
+use crate::kernel::lines::ManualLine;
+use crate::kernel::vat::Totals;
 
-pub use format::Language;
+pub use crate::kernel::format::Language;
 
 /// A postal address as printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,7 +82,7 @@ pub struct InvoiceDocument<'a> {
     pub payment_term_days: i64,
     /// The descriptions, in order; the amounts of line `i` are `totals.lines[i]`.
     pub lines: &'a [ManualLine],
-    /// The result of [`crate::domain::invoice::totals`] for `lines`.
+    /// The result of [`crate::kernel::lines::totals`] for `lines`.
     pub totals: &'a Totals,
     /// The online payment page; printed and clickable. Empty to leave it out.
     pub payment_url: &'a str,

@@ -3,8 +3,8 @@
 
 use super::canvas::{INK, RULE, SHADE};
 use super::fonts::{Font, wrap};
-use super::format;
 use super::layout::{ASCENT, BODY, BOTTOM, Flow, LEADING, LEFT, PAD, RIGHT, TOP};
+use crate::kernel::format;
 
 // A description column, then four right-aligned ones. Amounts up to € 99.999.999,99 fit
 // their column at full size; larger ones are set smaller to fit.
@@ -96,7 +96,7 @@ impl Flow<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::money::Money;
+    use crate::kernel::money::Money;
     use crate::pdf::Language;
 
     #[test]

@@ -2,8 +2,8 @@
 //! `tests/pdf_render.rs`.
 
 use super::*;
-use crate::domain::money::Money;
-use crate::domain::vat::VatRate;
+use crate::kernel::money::Money;
+use crate::kernel::vat::VatRate;
 
 fn line(description: &str, cents: i64, rate: VatRate) -> ManualLine {
     ManualLine {
@@ -58,7 +58,7 @@ fn document<'a>(
 #[test]
 fn the_same_invoice_renders_to_the_same_bytes() {
     let lines = [line("Brood", 1295, VatRate::Reduced)];
-    let totals = crate::domain::invoice::totals(&lines);
+    let totals = crate::kernel::lines::totals(&lines);
     let logo = logo::tests::sample_png(60, 30);
     let doc = document(&lines, &totals, Some(&logo));
     let first = render_invoice(&doc);
@@ -69,7 +69,7 @@ fn the_same_invoice_renders_to_the_same_bytes() {
 #[test]
 fn a_logo_is_embedded_with_its_mask_and_a_broken_one_is_left_out() {
     let lines = [line("Brood", 1295, VatRate::Reduced)];
-    let totals = crate::domain::invoice::totals(&lines);
+    let totals = crate::kernel::lines::totals(&lines);
     let logo = logo::tests::sample_png(60, 30);
     let with_logo = render_invoice(&document(&lines, &totals, Some(&logo)));
     let contains = |pdf: &[u8], needle: &[u8]| pdf.windows(needle.len()).any(|w| w == needle);
@@ -92,7 +92,7 @@ fn extreme_but_valid_input_still_renders() {
             VatRate::Zero,
         ),
     ];
-    let totals = crate::domain::invoice::totals(&lines);
+    let totals = crate::kernel::lines::totals(&lines);
     let number = "9".repeat(64);
     let mut doc = document(&lines, &totals, None);
     doc.invoice_number = &number;

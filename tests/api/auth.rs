@@ -1,7 +1,7 @@
 //! Authentication, scopes and rate limiting.
 
-use portaal::admin;
-use portaal::domain::scopes::Scope;
+use portaal::areas::account::admin;
+use portaal::kernel::scopes::Scope;
 use reqwest::StatusCode;
 
 use crate::helpers::{Options, TestApp, assert_error, customer_body, send};
@@ -58,15 +58,9 @@ async fn both_header_spellings_of_the_reference_work() {
 #[tokio::test]
 async fn a_revoked_key_is_401_at_once() {
     let app = TestApp::spawn().await;
-    let key = admin::create_api_key(
-        app.store.as_ref(),
-        app.clock.as_ref(),
-        &app.account_id,
-        &[],
-        None,
-    )
-    .await
-    .unwrap();
+    let key = admin::create_api_key(&app.db, app.clock.as_ref(), &app.account_id, &[], None)
+        .await
+        .unwrap();
     let (status, _) = send(
         app.client
             .get(app.url("/customers"))
@@ -74,7 +68,7 @@ async fn a_revoked_key_is_401_at_once() {
     )
     .await;
     assert_eq!(status, StatusCode::OK);
-    admin::revoke_api_key(app.store.as_ref(), app.clock.as_ref(), &key.id)
+    admin::revoke_api_key(&app.db, app.clock.as_ref(), &key.id)
         .await
         .unwrap();
     let (status, body) = send(
@@ -102,14 +96,15 @@ async fn a_key_revoked_by_another_process_is_refused_within_a_second() {
         let (status, _) = send(app.client.get(&url).bearer_auth(token)).await;
         assert_eq!(status, StatusCode::OK);
     }
-    let other = portaal::startup::open_store(&app.database_url)
-        .await
-        .unwrap();
-    let hash = portaal::http::auth::hash_token(token);
+    let other = portaal::db::Db::open(&app.database_url).await.unwrap();
+    let hash = portaal::web::auth::hash_token(token);
     let record = other.find_api_key(&hash).await.unwrap().unwrap();
     let revoked_at = std::time::Instant::now();
     other
-        .revoke_api_key(&record.id, portaal::clock::Clock::now(app.clock.as_ref()))
+        .revoke_api_key(
+            &record.id,
+            portaal::kernel::clock::Clock::now(app.clock.as_ref()),
+        )
         .await
         .unwrap();
     loop {
@@ -219,15 +214,9 @@ async fn a_key_can_carry_its_own_rate_limit() {
         ..Options::default()
     })
     .await;
-    let key = admin::create_api_key(
-        app.store.as_ref(),
-        app.clock.as_ref(),
-        &app.account_id,
-        &[],
-        Some(2),
-    )
-    .await
-    .unwrap();
+    let key = admin::create_api_key(&app.db, app.clock.as_ref(), &app.account_id, &[], Some(2))
+        .await
+        .unwrap();
     for expected in [
         StatusCode::OK,
         StatusCode::OK,

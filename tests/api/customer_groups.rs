@@ -1,7 +1,7 @@
 //! Customer Groups API: create, list, get, rename, membership, delete, tenant isolation and
 //! scopes.
 
-use portaal::domain::scopes::Scope;
+use portaal::kernel::scopes::Scope;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 

@@ -1,8 +1,8 @@
 //! Customer Invoices API, centred on the seed endpoint `POST /customer-invoices/manual`.
 
-use portaal::admin;
-use portaal::domain::scopes::Scope;
-use portaal::store::AccountPatch;
+use portaal::areas::account::AccountPatch;
+use portaal::areas::account::admin;
+use portaal::kernel::scopes::Scope;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -47,7 +47,7 @@ async fn create(app: &TestApp, body: &Value) -> (StatusCode, Value) {
 
 async fn set_limit(app: &TestApp, limit: i64) {
     admin::update_account(
-        app.store.as_ref(),
+        &app.db,
         &app.account_id,
         AccountPatch {
             monthly_invoice_limit: Some(Some(limit)),
@@ -508,7 +508,7 @@ async fn with_a_limit_of_n_exactly_n_of_2n_concurrent_creates_succeed() {
     assert_eq!(invoice_count(&app).await as i64, n);
     // The licence counter says the same: refused creates counted nothing.
     assert_eq!(
-        app.store
+        portaal::areas::customer_invoices::store(&app.db)
             .invoices_counted(&app.account_id, "2025-04")
             .await
             .unwrap(),
@@ -630,16 +630,14 @@ async fn list_filters_and_pages_of_invoices() {
 async fn the_due_date_follows_the_payment_term_the_account_has_when_the_invoice_is_made() {
     let (app, customer_id) = setup().await;
     let due_after_term = |days: i64| {
-        let store = app.store.clone();
+        let db = app.db.clone();
         let account = app.account_id.clone();
         async move {
             let patch = AccountPatch {
                 payment_term_days: Some(days),
                 ..Default::default()
             };
-            admin::update_account(store.as_ref(), &account, patch)
-                .await
-                .unwrap();
+            admin::update_account(&db, &account, patch).await.unwrap();
         }
     };
     due_after_term(30).await;

@@ -3,12 +3,12 @@
 use std::sync::Arc;
 
 use jiff::Timestamp;
-use portaal::admin;
-use portaal::clock::ManualClock;
+use portaal::app::Application;
+use portaal::areas::account::admin;
 use portaal::config::Config;
-use portaal::domain::scopes::Scope;
-use portaal::startup::{self, Application};
-use portaal::store::Store;
+use portaal::db::Db;
+use portaal::kernel::clock::ManualClock;
+use portaal::kernel::scopes::Scope;
 use reqwest::{Client, RequestBuilder, Response, StatusCode};
 use serde_json::{Value, json};
 use tokio::sync::oneshot;
@@ -17,7 +17,7 @@ pub struct TestApp {
     /// `http://127.0.0.1:<port>/v1`
     pub api: String,
     pub client: Client,
-    pub store: Arc<dyn Store>,
+    pub db: Db,
     pub clock: Arc<ManualClock>,
     pub account_id: String,
     /// A key of `account_id` with every scope.
@@ -57,7 +57,7 @@ impl Default for Options {
             allow_private_webhooks: true,
             outbox_worker: false,
             smtp_url: None,
-            mollie_api_url: portaal::payments::mollie::DEFAULT_API_URL.to_owned(),
+            mollie_api_url: portaal::config::DEFAULT_MOLLIE_API_URL.to_owned(),
             header_read_timeout: std::time::Duration::from_secs(10),
             request_time_limit: std::time::Duration::from_secs(30),
         }
@@ -92,11 +92,9 @@ impl TestApp {
             request_time_limit: options.request_time_limit,
         };
         let database_url = config.database_url.clone();
-        let store = startup::open_store(&config.database_url)
-            .await
-            .expect("store");
+        let db = Db::open(&config.database_url).await.expect("database");
         let clock = Arc::new(ManualClock::new(options.now));
-        let app = Application::build(&config, store.clone(), clock.clone())
+        let app = Application::build(&config, db.clone(), clock.clone())
             .await
             .expect("app");
         let api = app.api_base().to_owned();
@@ -105,16 +103,16 @@ impl TestApp {
         tokio::spawn(app.run_until_stopped(async {
             let _ = stopped.await;
         }));
-        let account = admin::create_account(store.as_ref(), clock.as_ref(), "Test BV", None)
+        let account = admin::create_account(&db, clock.as_ref(), "Test BV", None)
             .await
             .unwrap();
-        let key = admin::create_api_key(store.as_ref(), clock.as_ref(), &account.id, &[], None)
+        let key = admin::create_api_key(&db, clock.as_ref(), &account.id, &[], None)
             .await
             .unwrap();
         TestApp {
             api,
             client: Client::new(),
-            store,
+            db,
             clock,
             account_id: account.id,
             token: key.token,
@@ -129,7 +127,7 @@ impl TestApp {
     /// A key of this app's account with just these scopes.
     pub async fn key_with(&self, scopes: &[Scope]) -> String {
         admin::create_api_key(
-            self.store.as_ref(),
+            &self.db,
             self.clock.as_ref(),
             &self.account_id,
             scopes,
@@ -142,19 +140,12 @@ impl TestApp {
 
     /// Another account on the same server, with an all-scopes key.
     pub async fn other_account(&self) -> (String, String) {
-        let account =
-            admin::create_account(self.store.as_ref(), self.clock.as_ref(), "Other BV", None)
-                .await
-                .unwrap();
-        let key = admin::create_api_key(
-            self.store.as_ref(),
-            self.clock.as_ref(),
-            &account.id,
-            &[],
-            None,
-        )
-        .await
-        .unwrap();
+        let account = admin::create_account(&self.db, self.clock.as_ref(), "Other BV", None)
+            .await
+            .unwrap();
+        let key = admin::create_api_key(&self.db, self.clock.as_ref(), &account.id, &[], None)
+            .await
+            .unwrap();
         (account.id, key.token)
     }
 
@@ -168,8 +159,8 @@ impl TestApp {
     }
 
     /// Sets the seller details of this app's account, as `portaal accounts update` does.
-    pub async fn set_seller(&self, patch: portaal::domain::seller::SellerPatch) {
-        self.store
+    pub async fn set_seller(&self, patch: portaal::areas::account::seller::SellerPatch) {
+        portaal::areas::account::store(&self.db)
             .update_seller(&self.account_id, &patch)
             .await
             .expect("seller details");
@@ -222,12 +213,12 @@ impl TestApp {
     }
 
     pub fn clock_now_timestamp(&self) -> Timestamp {
-        use portaal::clock::Clock;
+        use portaal::kernel::clock::Clock;
         self.clock.now()
     }
 
     pub fn clock_now_seconds(&self) -> i64 {
-        use portaal::clock::Clock;
+        use portaal::kernel::clock::Clock;
         self.clock.now().as_second()
     }
 
@@ -266,7 +257,7 @@ impl PgTestDatabase {
     pub async fn create() -> Option<PgTestDatabase> {
         use sqlx::Connection;
         let admin_url = postgres_admin_url()?;
-        let name = format!("portaal_test_{}", portaal::domain::ids::random_hex(8));
+        let name = format!("portaal_test_{}", portaal::kernel::ids::random_hex(8));
         let mut admin = sqlx::PgConnection::connect(&admin_url)
             .await
             .expect("connect to the test PostgreSQL");

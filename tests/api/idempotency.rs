@@ -2,7 +2,7 @@
 //! expiry and claims left behind by requests that died.
 
 use jiff::SignedDuration;
-use portaal::store::IdempotencyClaim;
+use portaal::web::idempotency::IdempotencyClaim;
 use reqwest::{RequestBuilder, StatusCode};
 use serde_json::{Value, json};
 
@@ -192,8 +192,7 @@ async fn a_key_expires_after_24_hours_and_then_runs_afresh() {
     assert_eq!((after.0, after.1), (StatusCode::CREATED, None));
     assert_ne!(after.2, first.2);
     assert_eq!(app.all_customers().await.len(), 2);
-    let deleted = app
-        .store
+    let deleted = portaal::web::idempotency::store(&app.db)
         .delete_expired_idempotency(app.clock_now_timestamp())
         .await
         .unwrap();
@@ -222,7 +221,10 @@ async fn a_claim_left_by_a_request_that_died_is_taken_over_once_stale() {
         expired_before: now - SignedDuration::from_hours(24),
         stale_before: now,
     };
-    app.store.claim_idempotency(&claim).await.unwrap();
+    portaal::web::idempotency::store(&app.db)
+        .claim_idempotency(&claim)
+        .await
+        .unwrap();
     let (status, _, _) = raw(hash_source.try_clone().unwrap()).await;
     assert_eq!(
         status,
@@ -248,8 +250,8 @@ fn request_hash_of(body: &Value) -> String {
 /// The ID of the key with this token, found by the hash the store keeps.
 async fn portaal_key_id(app: &TestApp, token: &str) -> (String, String) {
     let record = app
-        .store
-        .find_api_key(&portaal::http::auth::hash_token(token))
+        .db
+        .find_api_key(&portaal::web::auth::hash_token(token))
         .await
         .unwrap()
         .unwrap();

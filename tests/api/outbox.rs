@@ -280,8 +280,7 @@ async fn after_about_three_days_of_failures_a_delivery_is_marked_failed() {
     assert_eq!(receiver.calls().len(), 14);
 
     // An operator can make it due again.
-    let retried = app
-        .store
+    let retried = portaal::outbox::store(&app.db)
         .retry_failed(None, app.clock_now_timestamp())
         .await
         .unwrap();
@@ -403,10 +402,10 @@ async fn the_notification_is_written_as_an_eml_file_and_the_invoice_says_sent() 
 #[tokio::test]
 async fn an_uploaded_invoice_is_mailed_with_its_pdf_in_english_when_the_account_says_so() {
     let app = TestApp::spawn().await;
-    portaal::admin::update_account(
-        app.store.as_ref(),
+    portaal::areas::account::admin::update_account(
+        &app.db,
         &app.account_id,
-        portaal::store::AccountPatch {
+        portaal::areas::account::AccountPatch {
             locale: Some("en".into()),
             ..Default::default()
         },
@@ -476,7 +475,10 @@ async fn an_unreachable_mail_server_leaves_the_notification_queued_never_sent() 
         fetched["notificationStatus"], "queued",
         "a failed send is never reported as sent"
     );
-    let pending = app.store.list_outbox(Some("pending"), 10).await.unwrap();
+    let pending = portaal::outbox::store(&app.db)
+        .list_outbox(Some("pending"), 10)
+        .await
+        .unwrap();
     assert_eq!(pending.len(), 1);
     assert_eq!(pending[0].attempts, 1);
     assert!(
@@ -623,14 +625,14 @@ async fn without_the_private_network_setting_nothing_is_sent_to_local_addresses(
         ("wbh_literalipaddr1", url.clone()),
         ("wbh_localhostname1", url.replace("127.0.0.1", "localhost")),
     ] {
-        let webhook = portaal::store::Webhook {
+        let webhook = portaal::areas::webhooks::Webhook {
             id: id.to_owned(),
-            event_type: portaal::domain::events::EventType::CustomerCreated,
+            event_type: portaal::kernel::events::EventType::CustomerCreated,
             url: target,
             secret: "s".repeat(20),
             created_at: app.clock_now_timestamp(),
         };
-        app.store
+        portaal::areas::webhooks::store(&app.db)
             .create_webhook(&app.account_id, &webhook)
             .await
             .unwrap();

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use crate::helpers::{TestApp, send};
 use crate::outbox::Receiver;
 use crate::portal::{app_with_mollie, browserless};
-use portaal::domain::scopes::Scope;
+use portaal::kernel::scopes::Scope;
 
 async fn create(app: &TestApp, body: Value) -> Value {
     let (status, link) = send(app.post("/payment-links", &body)).await;
@@ -272,7 +272,7 @@ async fn a_single_use_link_is_paid_once_through_mollie_with_its_events() {
     )))
     .await;
     assert_eq!(shown["status"], "expired");
-    assert_eq!(app.outbox.sweep_payment_links().await.unwrap(), 1);
+    assert_eq!(app.outbox.sweep().await.unwrap(), 1);
     app.drain_outbox().await;
     let types: Vec<String> = receiver
         .calls()

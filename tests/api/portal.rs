@@ -2,7 +2,7 @@
 //! it to, its PDF, and paying through Mollie (a local fake speaking Mollie's protocol) or by
 //! bank transfer.
 
-use portaal::domain::seller::{SellerPatch, parse_iban};
+use portaal::areas::account::seller::{SellerPatch, parse_iban};
 use reqwest::StatusCode;
 use reqwest::redirect::Policy;
 use serde_json::{Value, json};
@@ -147,10 +147,10 @@ async fn the_page_shows_the_apis_totals_per_rate_seller_and_customer() {
 async fn the_page_speaks_english_when_the_account_does() {
     let app = TestApp::spawn().await;
     app.set_seller(seller()).await;
-    app.store
+    portaal::areas::account::store(&app.db)
         .update_account(
             &app.account_id,
-            portaal::store::AccountPatch {
+            portaal::areas::account::AccountPatch {
                 locale: Some("en".into()),
                 ..Default::default()
             },

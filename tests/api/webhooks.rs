@@ -4,8 +4,8 @@
 
 use std::collections::BTreeSet;
 
-use portaal::domain::scopes::Scope;
-use portaal::store::PageQuery;
+use portaal::db::PageQuery;
+use portaal::kernel::scopes::Scope;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -147,8 +147,7 @@ async fn a_deleted_webhook_is_204_then_gone_from_get_list_and_deliveries() {
     // A deleted subscription gets no new deliveries (asked of the store: the API says 404).
     app.create_customer("After BV").await;
     assert_eq!(app.deliveries(&id_of(&kept)).await.len(), 1);
-    let recorded = app
-        .store
+    let recorded = portaal::areas::webhooks::store(&app.db)
         .list_webhook_deliveries(
             &app.account_id,
             &id,
