@@ -1,18 +1,23 @@
 //! Fuzzes the manual-invoice request parser exactly as the handler runs it (strict JSON,
-//! then `NewManualInvoice::parse`): no panic, and every accepted invoice respects the limits
+//! into the documented request type, then `NewManualInvoice::try_from`): no panic, and every accepted invoice respects the limits
 //! and has totals that agree with an independent VAT computation.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use portaal::domain::invoice::{self, MAX_DESCRIPTION, MAX_INVOICE_NUMBER, MAX_LINES};
-use portaal::domain::money::Money;
-use portaal::http::json::parse_object;
+use portaal::areas::customer_invoices::model::{
+    CreateManualInvoiceRequest, MAX_INVOICE_NUMBER, NewManualInvoice,
+};
+use portaal::kernel::lines::{self, MAX_DESCRIPTION, MAX_LINES};
+use portaal::kernel::money::Money;
+use portaal::web::json::parse_object;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(serde_json::Value::Object(body)) = parse_object(data) else {
+    let Ok(body @ serde_json::Value::Object(_)) = parse_object(data) else {
         return;
     };
-    let Ok(new) = invoice::NewManualInvoice::parse(&body) else {
+    let request: CreateManualInvoiceRequest =
+        serde_json::from_value(body).expect("every JSON object reads into the request type");
+    let Ok(new) = NewManualInvoice::try_from(request) else {
         return;
     };
     assert!((1..=MAX_LINES).contains(&new.lines.len()));
@@ -27,7 +32,7 @@ fuzz_target!(|data: &[u8]| {
         *per_rate.entry(line.vat_rate.percent()).or_default() += i128::from(cents);
     }
 
-    let totals = invoice::totals(&new.lines);
+    let totals = lines::totals(&new.lines);
     assert_eq!(totals.lines.len(), new.lines.len());
     assert_eq!(i128::from(totals.subtotal.cents()), subtotal);
     assert_eq!(totals.breakdown.len(), per_rate.len());

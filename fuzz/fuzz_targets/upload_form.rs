@@ -7,8 +7,8 @@
 use std::sync::LazyLock;
 
 use libfuzzer_sys::fuzz_target;
-use portaal::domain::money::Money;
-use portaal::http::customer_invoices::upload::{
+use portaal::kernel::money::Money;
+use portaal::areas::customer_invoices::upload::{
     MAX_PDF_BYTES, looks_like_pdf, multipart_from, parse_upload,
 };
 

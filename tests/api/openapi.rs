@@ -319,3 +319,153 @@ async fn every_operation_documents_the_statuses_its_layers_answer() {
         }
     }
 }
+
+/// The router's own answers: its fallback for an unknown path, and for a known path with
+/// another method.
+const NO_ENDPOINT: &str =
+    "There is no endpoint at this path; see /v1/openapi.json for the ones there are.";
+
+const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
+
+/// A documented path with every `{param}` replaced by an ID of our shape that names nothing.
+fn concrete(path: &str) -> String {
+    let mut out = String::new();
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let close = rest[open..].find('}').expect("a closed parameter") + open;
+        out.push_str("xyz_unknown0000000");
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[tokio::test]
+async fn every_documented_operation_is_routed_and_every_other_method_is_not() {
+    let app = TestApp::spawn().await;
+    let doc = document(&app).await;
+    let paths = doc["paths"].as_object().unwrap();
+    assert!(paths.len() >= 15, "{} paths", paths.len());
+    for (path, item) in paths {
+        for method in METHODS {
+            let request = app
+                .raw(
+                    method.to_uppercase().parse().unwrap(),
+                    &concrete(path),
+                    Some("application/json"),
+                    "{}",
+                )
+                .send()
+                .await
+                .unwrap();
+            let status = request.status();
+            let body: Value = request.json().await.unwrap_or(Value::Null);
+            if item.get(method).is_some() {
+                assert_ne!(
+                    status,
+                    StatusCode::METHOD_NOT_ALLOWED,
+                    "{method} {path} is documented but not routed"
+                );
+                assert_ne!(
+                    body["message"], NO_ENDPOINT,
+                    "{method} {path} is documented but not routed"
+                );
+            } else {
+                assert_eq!(
+                    status,
+                    StatusCode::METHOD_NOT_ALLOWED,
+                    "{method} {path} is routed but not documented: {body}"
+                );
+            }
+        }
+    }
+}
+
+/// Areas declare `/v1` operations only with `routes!` (through `web::Routes::api`), which
+/// documents them, and public pages only with `Routes::page`: no area builds a router of
+/// its own, so no operation can be routed without being documented.
+#[test]
+fn areas_add_routes_only_through_web_routes() {
+    fn files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                files(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    let mut sources = Vec::new();
+    files(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/areas"),
+        &mut sources,
+    );
+    assert!(sources.len() > 20);
+    for source in sources {
+        let text = std::fs::read_to_string(&source).unwrap();
+        for forbidden in [".route(", ".route_service(", ".nest(", "Router::new", "OpenApiRouter"] {
+            assert!(
+                !text.contains(forbidden),
+                "{} uses `{forbidden}`: declare routes with `Routes::api(routes!(...))` or `Routes::page`",
+                source.display()
+            );
+        }
+    }
+}
+
+/// Each documented JSON request body is the type its handler reads: every property the
+/// document lists is read (a wrong value is reported under its name, nested line
+/// properties included), and the handler reports no field the document does not list.
+#[tokio::test]
+async fn every_documented_request_property_is_read_under_its_documented_name() {
+    let app = TestApp::spawn().await;
+    let doc = document(&app).await;
+    let mut checked = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            let Some(schema) = operation
+                .pointer("/requestBody/content/application~1json/schema")
+            else {
+                continue;
+            };
+            let schema = resolve(&doc, schema);
+            let mut body = serde_json::Map::new();
+            let mut expected = BTreeSet::new();
+            for (name, property) in schema["properties"].as_object().unwrap() {
+                expected.insert(name.clone());
+                let items = resolve(&doc, &property["items"]);
+                if let Some(nested) = items["properties"].as_object() {
+                    // An array of objects: one element whose every property is wrong.
+                    let element: serde_json::Map<String, Value> =
+                        nested.keys().map(|k| (k.clone(), json!({}))).collect();
+                    body.insert(name.clone(), json!([element]));
+                    expected.remove(name);
+                    for key in nested.keys() {
+                        expected.insert(format!("{name}.0.{key}"));
+                    }
+                } else {
+                    body.insert(name.clone(), json!({}));
+                }
+            }
+            let (status, answer) = send(app.raw(
+                method.to_uppercase().parse().unwrap(),
+                &concrete(path),
+                Some("application/json"),
+                Value::Object(body).to_string(),
+            ))
+            .await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{method} {path}: {answer}");
+            let reported: BTreeSet<String> = answer["errors"]
+                .as_object()
+                .unwrap_or_else(|| panic!("{method} {path}: {answer}"))
+                .keys()
+                .cloned()
+                .collect();
+            assert_eq!(reported, expected, "{method} {path}");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 9, "only {checked} JSON request bodies checked");
+}
