@@ -1,8 +1,9 @@
 """Helpers of scripts/contract-test.sh (standard library, plus jsonschema, which schemathesis
 brings along).
 
-  contract_check.py seed API TOKEN
-      Creates one of each object the ID paths need and prints them as shell assignments.
+  contract_check.py seed API
+      Creates one of each object the areas declare (scripts/contract/*.py) and prints the
+      path parameters they fill, as lines of a TOML table.
 
   contract_check.py reach API DOC NDJSON
       Every status the OpenAPI document lists must be observed: in the schemathesis reports
@@ -15,66 +16,42 @@ Tokens come from the environment (CONTRACT_TOKEN, CONTRACT_TOKEN_NO_SCOPE,
 CONTRACT_TOKEN_LIMITED_RATE, CONTRACT_TOKEN_NO_INVOICES), never from the command line.
 """
 
+import glob
+import importlib.util
 import json
 import os
 import re
 import sys
-import urllib.error
-import urllib.request
-import uuid
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-JSON_LIMIT = 2 * 1024 * 1024
-UPLOAD_LIMIT = 10 * 1024 * 1024 + 64 * 1024
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from contract_lib import JSON_LIMIT, UPLOAD_LIMIT, call, form  # noqa: E402
 
 
-def call(api, method, path, token=None, body=None, content_type=None):
-    """One request; returns (status, parsed JSON body or None)."""
-    if isinstance(body, (dict, list)):
-        body = json.dumps(body).encode()
-        content_type = content_type or "application/json"
-    elif isinstance(body, str):
-        body = body.encode()
-    headers = {}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    if content_type:
-        headers["Content-Type"] = content_type
-    req = urllib.request.Request(api + path, data=body, method=method, headers=headers)
-    try:
-        with urllib.request.urlopen(req, timeout=60) as r:
-            status, raw = r.status, r.read()
-    except urllib.error.HTTPError as e:
-        status, raw = e.code, e.read()
-    try:
-        return status, json.loads(raw) if raw else None
-    except ValueError:
-        return status, raw[:200]
+def load_areas():
+    """Every area file of scripts/contract/, merged: no list to keep."""
+    merged = {"OBJECTS": {}, "PARAMS": {}, "FRESH": {}, "BODIES": {}, "FORMS": {}}
+    folder = os.path.join(os.path.dirname(os.path.abspath(__file__)), "contract")
+    for path in sorted(glob.glob(os.path.join(folder, "*.py"))):
+        name = os.path.splitext(os.path.basename(path))[0]
+        spec = importlib.util.spec_from_file_location(f"contract_{name}", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        for key, table in merged.items():
+            for entry, value in getattr(module, key, {}).items():
+                if entry in table:
+                    sys.exit(f"contract: {entry} is declared twice ({name})")
+                table[entry] = value
+    return merged
 
 
-def form(fields, pdf=PDF, boundary="contractboundary"):
-    """A multipart/form-data body: (content type, bytes)."""
-    out = b""
-    for name, value in fields:
-        out += (f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
-                f"{value}\r\n").encode()
-    if pdf is not None:
-        out += (f'--{boundary}\r\nContent-Disposition: form-data; name="pdf"; '
-                f'filename="invoice.pdf"\r\nContent-Type: application/pdf\r\n\r\n').encode()
-        out += pdf + b"\r\n"
-    out += f"--{boundary}--\r\n".encode()
-    return f"multipart/form-data; boundary={boundary}", out
-
-
-def unique(prefix):
-    return f"{prefix}-{uuid.uuid4().hex[:10]}"
-
+AREAS = load_areas()
 
 class Objects:
-    """Creates the objects requests refer to, with the all-scope token."""
+    """Creates the objects requests refer to, with the all-scope token (or another)."""
 
     def __init__(self, api, token):
         self.api, self.token = api, token
+        self.customer = None
 
     def post(self, path, body, content_type=None):
         status, obj = call(self.api, "POST", path, self.token, body, content_type)
@@ -82,102 +59,44 @@ class Objects:
             sys.exit(f"contract: seeding POST {path} answered {status}: {obj}")
         return obj["id"]
 
-    def customer(self, token=None):
-        body = {"companyName": unique("Contract BV"), "address": "Teststraat 1",
-                "zipCode": "1234AB", "city": "Amsterdam", "primaryEmail": "c@example.nl"}
-        if token:
-            status, obj = call(self.api, "POST", "/customers", token, body)
-            assert status == 201, (status, obj)
-            return obj["id"]
-        return self.post("/customers", body)
-
-    def group(self, customer):
-        return self.post("/customer-groups", {"name": unique("group"), "customers": [customer]})
-
-    def manual_invoice(self, customer):
-        return self.post("/customer-invoices/manual", manual_body(customer))
-
-    def uploaded_invoice(self, customer):
-        ctype, body = form(upload_fields(customer))
-        return self.post("/customer-invoices", body, ctype)
-
-    def webhook(self):
-        return self.post("/webhooks", {"url": "https://93.184.215.14/hook", "type": "invoice-paid"})
-
-    def payment_link(self):
-        return self.post("/payment-links", {"description": unique("link"), "amount": "12.95",
-                                            "reusable": True})
-
-
-def manual_body(customer):
-    return {"customerId": customer, "invoiceNumber": unique("C"), "issuedAt": "2025-04-14",
-            "lines": [{"description": "Contract test", "amountExclVat": "12.95", "vatRate": 21}]}
-
-
-def upload_fields(customer):
-    return [("customerId", customer), ("invoiceNumber", unique("U")),
-            ("issuedAt", "2025-04-14"), ("amount", "15.67")]
+    def make(self, name):
+        """A fresh object of the kind an area declares in OBJECTS."""
+        return AREAS["OBJECTS"][name](self, self.customer)
 
 
 def seed(api, token):
     o = Objects(api, token)
-    customer = o.customer()
-    ids = {
-        "CONTRACT_CUSTOMER_ID": customer,
-        "CONTRACT_GROUP_ID": o.group(customer),
-        "CONTRACT_INVOICE_ID": o.uploaded_invoice(customer),
-        "CONTRACT_WEBHOOK_ID": o.webhook(),
-        "CONTRACT_LINK_ID": o.payment_link(),
-    }
-    o.manual_invoice(customer)
-    for name, value in ids.items():
-        print(f"{name}={value}")
+    o.customer = o.make("customer")
+    made = {"customer": o.customer}
+    for name in AREAS["OBJECTS"]:
+        if name not in made:
+            made[name] = o.make(name)
+    for param, name in sorted(AREAS["PARAMS"].items()):
+        print(f'{param} = "{made[name]}"')
 
 
 def valid_request(o, op, customer):
     """(path, body, content type) of a request this operation accepts. Deletions get an
     object of their own, so that the seeded ones stay."""
-    c = customer
-    fresh = {
-        "DELETE /customers/{customerId}": lambda: f"/customers/{o.customer()}",
-        "DELETE /customer-groups/{customerGroupId}": lambda: f"/customer-groups/{o.group(c)}",
-        "DELETE /customer-groups/{customerGroupId}/customers/{customerId}":
-            lambda: f"/customer-groups/{o.group(c)}/customers/{c}",
-        "DELETE /customer-invoices/{invoiceId}":
-            lambda: f"/customer-invoices/{o.manual_invoice(c)}",
-        "DELETE /webhooks/{webhookId}": lambda: f"/webhooks/{o.webhook()}",
-        "DELETE /payment-links/{linkId}": lambda: f"/payment-links/{o.payment_link()}",
-    }
-    if op in fresh:
-        return fresh[op](), None, None
-    group, invoice, webhook = o.group(c), o.uploaded_invoice(c), o.webhook()
-    link = o.payment_link()
-    path = (op.split(" ", 1)[1].replace("{customerId}", c).replace("{customerGroupId}", group)
-            .replace("{invoiceId}", invoice).replace("{webhookId}", webhook)
-            .replace("{linkId}", link))
-    bodies = {
-        "POST /customers": {"companyName": unique("New BV"), "address": "Weg 2",
-                            "zipCode": "1234AB", "city": "Delft", "primaryEmail": "n@example.nl"},
-        "PATCH /customers/{customerId}": {"city": "Delft"},
-        "POST /customer-groups": {"name": unique("group"), "customers": [c]},
-        "PATCH /customer-groups/{customerGroupId}": {"name": unique("renamed")},
-        "POST /customer-groups/{customerGroupId}/customers": {"customers": [c]},
-        "POST /customer-invoices/manual": manual_body(c),
-        "PATCH /customer-invoices/{invoiceId}": {"paidAt": "2025-05-11 12:59:00"},
-        "POST /webhooks": {"url": "https://93.184.215.14/hook", "type": "invoice-paid"},
-        "POST /payment-links": {"description": unique("link"), "amount": "7.50"},
-    }
-    if op == "POST /customer-invoices":
-        ctype, body = form(upload_fields(c))
+    if op in AREAS["FRESH"]:
+        return AREAS["FRESH"][op](o, customer), None, None
+    path = op.split(" ", 1)[1]
+    for param in re.findall(r"\{([^}]+)\}", path):
+        name = AREAS["PARAMS"][param]
+        value = customer if name == "customer" else o.make(name)
+        path = path.replace("{" + param + "}", value)
+    if op in AREAS["FORMS"]:
+        ctype, body = form(AREAS["FORMS"][op](o, customer))
         return path, body, ctype
-    return path, bodies.get(op), None
+    body = AREAS["BODIES"].get(op)
+    return path, body(o, customer) if body else None, None
 
 
 def invalid_request(op, path, customer):
     """A request this operation refuses with 422: a wrong field or a wrong query."""
     if op.startswith("GET "):
         return path + "?per_page=0", None, None
-    if op == "POST /customer-invoices":
+    if op in AREAS["FORMS"]:
         ctype, body = form([("customerId", customer)])
         return path, body, ctype
     return path, {"customerId": 5, "companyName": 5, "name": 5, "customers": 5, "city": 5,
@@ -248,9 +167,9 @@ def reach(api, doc_path, reports):
                 problems.append(f"{op}: {what} -> {status} breaks its schema: {e.message}")
 
     o = Objects(api, token)
-    customer = o.customer()
+    customer = o.customer = o.make("customer")
     # The limited account: its monthly invoice limit is 0, so any create is a 426.
-    limited_customer = o.customer(no_invoices)
+    limited_customer = Objects(api, no_invoices).make("customer")
     # The rate-limited key allows one request a minute: spend it, then everything is 429.
     call(api, "GET", "/customers", limited_rate)
 
@@ -277,8 +196,9 @@ def reach(api, doc_path, reports):
             check(op, status, answer, "an invalid request")
 
         if body is not None:
-            if op == "POST /customer-invoices":
-                _, dup = form(upload_fields(customer) + [("amount", "1.00")])
+            if op in AREAS["FORMS"]:
+                fields = AREAS["FORMS"][op](o, customer)
+                _, dup = form(fields + [fields[-1]])
                 status, answer = call(api, method, path, token, dup, ctype)
                 check(op, status, answer, "a form field sent twice")
                 big = b"x" * (UPLOAD_LIMIT + 1)
@@ -286,9 +206,10 @@ def reach(api, doc_path, reports):
                 check(op, status, answer, "a body over the upload limit")
                 status, answer = call(api, method, path, token, b"{}", "application/json")
                 check(op, status, answer, "JSON instead of a form")
-                ltype, lbody = form(upload_fields(limited_customer))
-                status, answer = call(api, method, path, no_invoices, lbody, ltype)
-                check(op, status, answer, "an account at its invoice limit")
+                if "426" in documented[op]:
+                    ltype, lbody = form(AREAS["FORMS"][op](o, limited_customer))
+                    status, answer = call(api, method, path, no_invoices, lbody, ltype)
+                    check(op, status, answer, "an account at its invoice limit")
             else:
                 status, answer = call(api, method, path, token, "{", "application/json")
                 check(op, status, answer, "broken JSON")
@@ -297,9 +218,9 @@ def reach(api, doc_path, reports):
                 check(op, status, answer, "a body over the JSON limit")
                 status, answer = call(api, method, path, token, json.dumps(body), "text/plain")
                 check(op, status, answer, "a text/plain body")
-                if op == "POST /customer-invoices/manual":
+                if "426" in documented[op]:
                     status, answer = call(api, method, path, no_invoices,
-                                          manual_body(limited_customer))
+                                          AREAS["BODIES"][op](o, limited_customer))
                     check(op, status, answer, "an account at its invoice limit")
 
     # A 409 answers a retry with the same Idempotency-Key while the first request still

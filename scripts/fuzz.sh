@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing of the three input parsers with cargo fuzz (libFuzzer):
-#   money           domain::money: Money::parse and Money::from_json
+#   money           kernel::money: Money::parse and Money::from_json
 #   manual_invoice  the body of POST /customer-invoices/manual: strict JSON, then
 #                   NewManualInvoice::parse, then the totals (checked against VAT by hand)
 #   upload_form     the multipart body of POST /customer-invoices: the extractor + parse_upload

@@ -152,3 +152,15 @@ async fn commit_alone(write: &SqlitePool, job: &InvoiceJob) -> StoreResult<Custo
     tx.commit().await?;
     Ok(created)
 }
+
+/// One create in the caller's transaction, with the statements every create runs: for the
+/// benchmark's limit (`examples/sqlite_limit.rs`), which measures them without the group
+/// commit, HTTP or authentication in front.
+pub async fn create_in_transaction(
+    conn: &mut sqlx::SqliteConnection,
+    account_id: &str,
+    new: &NewInvoiceRecord,
+    ctx: &Context,
+) -> StoreResult<CustomerInvoice> {
+    Backend::create_invoice_alone(conn, account_id, new, ctx, true).await
+}

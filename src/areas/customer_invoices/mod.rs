@@ -6,7 +6,7 @@
 mod body;
 pub mod document;
 pub mod email;
-mod group_commit;
+pub mod group_commit;
 mod http;
 pub mod model;
 pub mod pages;

@@ -250,8 +250,8 @@ impl InvoiceStore for Backend {
     ) -> StoreResult<Vec<CustomerInvoice>> {
         // A deferred join: the subquery skips OFFSET rows over the list index alone
         // (an index-only scan on PostgreSQL, a covering index on SQLite), and only the
-        // page's rows are then read from the table. Skipping by the full rows made
-        // page 5,000 of a million invoices read 75,000 table rows (bench/plans/).
+        // page's rows are then read from the table, not the skipped ones (the plans and
+        // figures: bench/plans/).
         let mut sql = format!(
             "SELECT {} FROM customer_invoices WHERE id IN (
                 SELECT id FROM customer_invoices WHERE account_id = $1 AND deleted_at IS NULL",
@@ -279,9 +279,8 @@ impl InvoiceStore for Backend {
         // LIMIT and OFFSET are written into the statement (numbers of ours, not
         // text of the client's): with them as parameters, PostgreSQL cannot cost
         // a generic plan and so plans every execution anew, which was most of its
-        // work per list request (16 connections, a million invoices: page 1 p99
-        // 11.2 -> 8.8 ms, by customer 10.8 -> 8.1 ms). Page 1, the usual one, is one
-        // statement in each connection's cache.
+        // work per list request (bench/README.md, "Issue 7, second pass", item 6). Page 1,
+        // the usual one, is one statement in each connection's cache.
         sql.push_str(&format!(
             " ORDER BY created_at DESC, id DESC LIMIT {} OFFSET {}",
             page.limit + 1,
