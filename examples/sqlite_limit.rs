@@ -76,7 +76,7 @@ enum Sync {
 /// What the tasks share.
 struct Setup {
     pool: SqlitePool,
-    account_id: String,
+    account_id: portaal::kernel::ids::AccountId,
     customer_ids: Vec<String>,
     ctx: Arc<Context>,
 }

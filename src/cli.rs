@@ -11,6 +11,7 @@ use crate::areas::account::{self, AccountPatch, admin};
 use crate::config::{Config, ServeArgs, StoreArgs};
 use crate::db::Db;
 use crate::kernel::clock::{Clock, SystemClock};
+use crate::kernel::ids::AccountId;
 use crate::kernel::scopes::Scope;
 
 #[derive(Debug, Parser)]
@@ -94,8 +95,8 @@ pub enum AccountsCommand {
     },
     /// Change an account.
     Update {
-        #[arg(long)]
-        id: String,
+        #[arg(long, value_parser = parse_account_id)]
+        id: AccountId,
         #[arg(long)]
         name: Option<String>,
         /// A number, or `none` for unlimited.
@@ -118,8 +119,8 @@ pub enum AccountsCommand {
 pub enum ApiKeysCommand {
     /// Create an API key; the token is shown only now.
     Create {
-        #[arg(long)]
-        account: String,
+        #[arg(long, value_parser = parse_account_id)]
+        account: AccountId,
         /// A scope such as `customers.read`; repeat for more. None means every scope.
         #[arg(long = "scope", value_parser = parse_scope)]
         scopes: Vec<Scope>,
@@ -148,6 +149,10 @@ fn parse_limit(text: &str) -> Result<Limit, String> {
         .map_err(|_| "expected a whole number or `none`".to_owned())
 }
 
+fn parse_account_id(text: &str) -> Result<AccountId, String> {
+    AccountId::parse(text).ok_or_else(|| "an account ID looks like acc_abc12345def678".to_owned())
+}
+
 fn parse_scope(text: &str) -> Result<Scope, String> {
     Scope::parse(text).ok_or_else(|| {
         let all: Vec<&str> = Scope::ALL.iter().map(|s| s.as_str()).collect();
@@ -166,7 +171,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let first = admin::bootstrap(&store, clock.as_ref()).await?;
             let app = Application::build(&config, store, clock).await?;
             if let Some((account, key)) = first {
-                print_first_key(&account.id, &key.token, app.api_base());
+                print_first_key(account.id.as_str(), &key.token, app.api_base());
             }
             tracing::info!(address = %app.local_addr(), api = app.api_base(), "portaal is listening");
             println!("portaal is listening; the API is at {}", app.api_base());

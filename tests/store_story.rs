@@ -82,7 +82,7 @@ async fn story(db: Db) {
     let now = at("2025-03-01T10:00:00Z");
     let account = portaal::areas::account::store(&db)
         .create_account(NewAccount {
-            id: portaal::kernel::ids::new_id("acc"),
+            id: portaal::kernel::ids::AccountId::new(),
             name: "Verhaal".into(),
             monthly_invoice_limit: Some(2),
             created_at: now,
@@ -91,7 +91,7 @@ async fn story(db: Db) {
         .unwrap();
     let other = portaal::areas::account::store(&db)
         .create_account(NewAccount {
-            id: portaal::kernel::ids::new_id("acc"),
+            id: portaal::kernel::ids::AccountId::new(),
             name: "Ander".into(),
             monthly_invoice_limit: None,
             created_at: now,
@@ -326,7 +326,7 @@ async fn payments_story(db: Db) {
     };
     let account = portaal::areas::account::store(&db)
         .create_account(NewAccount {
-            id: portaal::kernel::ids::new_id("acc"),
+            id: portaal::kernel::ids::AccountId::new(),
             name: "Betaal".into(),
             monthly_invoice_limit: None,
             created_at: now,
@@ -610,7 +610,7 @@ async fn payments_story(db: Db) {
     // Another account sees none of it.
     let other = portaal::areas::account::store(&db)
         .create_account(NewAccount {
-            id: portaal::kernel::ids::new_id("acc"),
+            id: portaal::kernel::ids::AccountId::new(),
             name: "Ander".into(),
             monthly_invoice_limit: None,
             created_at: now,

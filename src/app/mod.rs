@@ -36,7 +36,7 @@ pub struct Application {
 }
 
 impl Application {
-    /// Binds the listener and prepares the state; nothing is served until [`run_until_stopped`].
+    /// Binds the listener and prepares the state; nothing is served until [`Application::run_until_stopped`].
     pub async fn build(
         config: &Config,
         db: Db,

@@ -12,6 +12,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 
 use super::keys::{self, ApiKeyRecord};
 use super::{Slots, StoreResult};
+use crate::kernel::ids::AccountId;
 
 /// The sqlx database of this backend, for the areas' `sql.rs`.
 pub type DB = sqlx::Sqlite;
@@ -62,7 +63,7 @@ impl KeyReaders {
                 let scopes: String = row.get(2)?;
                 Ok(keys::api_key_record(
                     row.get(0)?,
-                    row.get(1)?,
+                    AccountId::from_stored(row.get(1)?),
                     &scopes,
                     row.get(3)?,
                     row.get(4)?,

@@ -72,6 +72,92 @@ pub fn is_well_formed(id: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
 }
 
+/// Whether `text` is an identifier of ours with exactly this prefix.
+pub fn has_prefix(text: &str, prefix: &str) -> bool {
+    is_well_formed(text)
+        && text
+            .strip_prefix(prefix)
+            .is_some_and(|rest| rest.starts_with('_'))
+}
+
+/// Declares a typed identifier: a newtype over the text, so that an account ID and a
+/// customer ID (or any two kinds) cannot be swapped without a compile error. It is made by
+/// `new()` (fresh, with its prefix), `parse` (this prefix and our shape, else `None`: a
+/// malformed ID names nothing and needs no query), or read back from the database; it is
+/// stored, bound and serialised as its text.
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident, $prefix:expr, $noun:literal) => {
+        $(#[$doc])*
+        #[derive(
+            Debug,
+            Clone,
+            PartialEq,
+            Eq,
+            Hash,
+            PartialOrd,
+            Ord,
+            serde::Serialize,
+            serde::Deserialize,
+            sqlx::Type,
+        )]
+        #[serde(transparent)]
+        #[sqlx(transparent)]
+        pub struct $name(String);
+
+        impl $name {
+            /// The prefix of every ID of this kind.
+            pub const PREFIX: &'static str = $prefix;
+            /// What the ID names, for messages ("No customer was found ...").
+            pub const NOUN: &'static str = $noun;
+
+            /// A fresh ID.
+            #[expect(clippy::new_without_default, reason = "an ID is made on purpose, never by default")]
+            pub fn new() -> Self {
+                Self($crate::kernel::ids::new_id($prefix))
+            }
+
+            /// The ID in `text`, if it has this kind's prefix and our shape.
+            pub fn parse(text: &str) -> Option<Self> {
+                $crate::kernel::ids::has_prefix(text, $prefix).then(|| Self(text.to_owned()))
+            }
+
+            /// An ID read back from storage (checked when it was stored).
+            pub fn from_stored(text: String) -> Self {
+                Self(text)
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+
+            pub fn into_string(self) -> String {
+                self.0
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+    };
+}
+pub(crate) use id_type;
+
+id_type!(
+    /// The tenant: every stored object belongs to one account, and every store method
+    /// takes the account first.
+    AccountId,
+    prefix::ACCOUNT,
+    "account"
+);
+
 /// `len` random bytes from the CSPRNG, hex-encoded (for tokens and secrets).
 pub fn random_hex(len: usize) -> String {
     let mut bytes = vec![0u8; len];
@@ -100,6 +186,17 @@ mod tests {
             assert!(!is_well_formed(bad), "{bad:?}");
         }
         assert!(!is_well_formed(&format!("cst_{}", "a".repeat(61))));
+    }
+
+    #[test]
+    fn typed_ids_parse_only_their_own_prefix() {
+        let id = AccountId::new();
+        assert_eq!(AccountId::parse(id.as_str()), Some(id.clone()));
+        assert_eq!(AccountId::parse("cst_abc"), None);
+        assert_eq!(AccountId::parse("acc"), None);
+        assert_eq!(AccountId::parse("accx_abc"), None);
+        assert_eq!(AccountId::parse("ACC_abc"), None);
+        assert_eq!(serde_json::to_string(&id).unwrap(), format!("\"{id}\""));
     }
 
     #[test]

@@ -13,6 +13,7 @@ use jiff::Timestamp;
 
 use crate::db::from_micros;
 use crate::kernel::events::EventType;
+use crate::kernel::ids::AccountId;
 
 pub use hooks::{ComposeError, Composer, Email, Hooks, Sweep};
 pub use store::{OutboxStore, store};
@@ -39,7 +40,7 @@ pub struct ClaimedDelivery {
     pub event_id: String,
     /// The webhook ID, or `email`.
     pub target: String,
-    pub account_id: String,
+    pub account_id: AccountId,
     pub channel: Channel,
     pub invoice_id: Option<String>,
     /// Including this one.

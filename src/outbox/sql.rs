@@ -1,7 +1,8 @@
-//! The outbox's SQL, compiled once per backend (see `store.rs`): recording an event and
+//! The outbox's SQL, compiled once per backend (see `mod.rs`): recording an event and
 //! its deliveries in the caller's transaction, claiming due deliveries, recording outcomes.
 
 use super::{Backend, DB};
+use crate::kernel::ids::AccountId;
 use crate::db::{StoreResult, to_micros};
 use crate::kernel::events::EventType;
 use crate::outbox::store::OutboxStore;
@@ -16,7 +17,7 @@ impl Backend {
     /// `email_invoice`. Nothing is written (and nothing rendered) when nobody listens.
     pub(crate) async fn record_event(
         tx: &mut <DB as sqlx::Database>::Connection,
-        account_id: &str,
+        account_id: &AccountId,
         event_type: EventType,
         email_invoice: Option<&str>,
         render: impl FnOnce() -> NewEvent + Send,
@@ -34,7 +35,7 @@ impl Backend {
     /// [`record_event`] when the caller already knows whether webhooks listen.
     pub(crate) async fn record_known_event(
         tx: &mut <DB as sqlx::Database>::Connection,
-        account_id: &str,
+        account_id: &AccountId,
         has_webhooks: bool,
         email_invoice: Option<&str>,
         render: impl FnOnce() -> NewEvent + Send,
@@ -95,7 +96,7 @@ impl OutboxStore for Backend {
         let now_micros = to_micros(now);
         let until = to_micros(now.saturating_add(lease).unwrap_or(now));
         let mut tx = self.write.begin().await?;
-        let claimed: Vec<(String, String, String, String, Option<String>, i64)> =
+        let claimed: Vec<(String, String, AccountId, String, Option<String>, i64)> =
             sqlx::query_as::<DB, _>(&format!(
                 "UPDATE deliveries SET locked_until = $1, attempts = attempts + 1
                  WHERE (event_id, target) IN (

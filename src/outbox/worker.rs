@@ -112,7 +112,7 @@ impl Outbox {
     }
 
     /// Works until `stop` completes, then lets the attempts under way finish. Claims more
-    /// whenever fewer than [`IN_FLIGHT`] attempts run, rather than batch by batch: one
+    /// whenever fewer than `IN_FLIGHT` attempts run, rather than batch by batch: one
     /// receiver that hangs until the timeout must not hold up every other delivery.
     pub async fn run(self: Arc<Self>, mut stop: tokio::sync::watch::Receiver<bool>) {
         tracing::info!(mail = self.mailer.describe(), "outbox worker started");

@@ -13,12 +13,13 @@ use sha2::{Digest, Sha256};
 
 use super::AppState;
 use super::error::ApiError;
+use crate::kernel::ids::AccountId;
 use crate::kernel::scopes::Scope;
 
 /// The authenticated caller of a request.
 #[derive(Debug, Clone)]
 pub struct Principal {
-    pub account_id: String,
+    pub account_id: AccountId,
     pub key_id: String,
     pub scopes: Vec<Scope>,
 }

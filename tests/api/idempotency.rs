@@ -248,7 +248,7 @@ fn request_hash_of(body: &Value) -> String {
 }
 
 /// The ID of the key with this token, found by the hash the store keeps.
-async fn portaal_key_id(app: &TestApp, token: &str) -> (String, String) {
+async fn portaal_key_id(app: &TestApp, token: &str) -> (portaal::kernel::ids::AccountId, String) {
     let record = app
         .db
         .find_api_key(&portaal::web::auth::hash_token(token))

@@ -2,6 +2,7 @@
 
 use super::model::{Account, AccountPatch, NewAccount, NewApiKey};
 use super::store::store;
+use crate::kernel::ids::AccountId;
 use crate::db::{Db, StoreResult};
 use crate::kernel::clock::Clock;
 use crate::kernel::ids::{self, prefix};
@@ -24,7 +25,7 @@ pub async fn create_account(
 ) -> StoreResult<Account> {
     store(db)
         .create_account(NewAccount {
-            id: ids::new_id(prefix::ACCOUNT),
+            id: AccountId::new(),
             name: name.to_owned(),
             monthly_invoice_limit,
             created_at: clock.now(),
@@ -34,7 +35,7 @@ pub async fn create_account(
 
 pub async fn update_account(
     db: &Db,
-    account_id: &str,
+    account_id: &AccountId,
     patch: AccountPatch,
 ) -> StoreResult<Account> {
     store(db).update_account(account_id, patch).await
@@ -44,7 +45,7 @@ pub async fn update_account(
 pub async fn create_api_key(
     db: &Db,
     clock: &dyn Clock,
-    account_id: &str,
+    account_id: &AccountId,
     scopes: &[Scope],
     rate_limit: Option<u32>,
 ) -> StoreResult<IssuedKey> {

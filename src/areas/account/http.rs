@@ -30,7 +30,7 @@ pub async fn get_account(
     Ok(Json(AccountBody {
         missing_for_invoices: seller.missing_for_invoices(),
         created_at: state.ctx.atom(account.created_at),
-        id: account.id,
+        id: account.id.into_string(),
         name: account.name,
         legal_name: seller.legal_name,
         street: seller.street,

@@ -3,11 +3,12 @@
 use jiff::Timestamp;
 
 use crate::db::from_micros;
+use crate::kernel::ids::AccountId;
 use crate::kernel::scopes::Scope;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Account {
-    pub id: String,
+    pub id: AccountId,
     pub name: String,
     pub monthly_invoice_limit: Option<i64>,
     pub payment_term_days: i64,
@@ -18,7 +19,7 @@ pub struct Account {
 
 #[derive(Debug, Clone)]
 pub struct NewAccount {
-    pub id: String,
+    pub id: AccountId,
     pub name: String,
     pub monthly_invoice_limit: Option<i64>,
     pub created_at: Timestamp,
@@ -37,7 +38,7 @@ pub struct AccountPatch {
 #[derive(Debug, Clone)]
 pub struct NewApiKey {
     pub id: String,
-    pub account_id: String,
+    pub account_id: AccountId,
     pub token_hash: String,
     pub scopes: Vec<Scope>,
     pub rate_limit: Option<i64>,
@@ -49,7 +50,7 @@ pub const ACCOUNT_COLUMNS: &str =
 
 #[derive(sqlx::FromRow)]
 pub struct AccountRow {
-    id: String,
+    id: AccountId,
     name: String,
     monthly_invoice_limit: Option<i64>,
     payment_term_days: i64,

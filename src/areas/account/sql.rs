@@ -1,7 +1,8 @@
-//! The account's SQL, compiled once per backend (see `store.rs`): accounts, API keys and
+//! The account's SQL, compiled once per backend (see `mod.rs`): accounts, API keys and
 //! the seller details.
 
 use super::{Backend, DB};
+use crate::kernel::ids::AccountId;
 use crate::areas::account::model::{
     ACCOUNT_COLUMNS, Account, AccountPatch, AccountRow, NewAccount, NewApiKey,
 };
@@ -34,7 +35,7 @@ impl AccountStore for Backend {
         self.get_account(&new.id).await
     }
 
-    async fn get_account(&self, account_id: &str) -> StoreResult<Account> {
+    async fn get_account(&self, account_id: &AccountId) -> StoreResult<Account> {
         let sql = format!("SELECT {} FROM accounts WHERE id = $1", ACCOUNT_COLUMNS);
         let row: Option<AccountRow> = sqlx::query_as::<DB, _>(&sql)
             .bind(account_id)
@@ -43,7 +44,7 @@ impl AccountStore for Backend {
         row.map(Account::from).ok_or(StoreError::NotFound)
     }
 
-    async fn update_account(&self, account_id: &str, patch: AccountPatch) -> StoreResult<Account> {
+    async fn update_account(&self, account_id: &AccountId, patch: AccountPatch) -> StoreResult<Account> {
         let result = sqlx::query::<DB>(
             "UPDATE accounts SET
                 name = COALESCE($1, name),
@@ -80,7 +81,7 @@ impl AccountStore for Backend {
         Ok(())
     }
 
-    async fn get_seller(&self, account_id: &str) -> StoreResult<SellerDetails> {
+    async fn get_seller(&self, account_id: &AccountId) -> StoreResult<SellerDetails> {
         let sql = format!("SELECT {} FROM accounts WHERE id = $1", SELLER_COLUMNS);
         let row: Option<SellerRow> = sqlx::query_as::<DB, _>(&sql)
             .bind(account_id)
@@ -91,7 +92,7 @@ impl AccountStore for Backend {
 
     async fn update_seller(
         &self,
-        account_id: &str,
+        account_id: &AccountId,
         patch: &SellerPatch,
     ) -> StoreResult<SellerDetails> {
         // Each optional value: a flag saying whether to set it, then the new value.
@@ -164,7 +165,7 @@ impl AccountStore for Backend {
         Ok(row.into())
     }
 
-    async fn get_logo(&self, account_id: &str) -> StoreResult<Option<(Vec<u8>, String)>> {
+    async fn get_logo(&self, account_id: &AccountId) -> StoreResult<Option<(Vec<u8>, String)>> {
         let row: Option<(Option<Vec<u8>>, Option<String>)> =
             sqlx::query_as::<DB, _>("SELECT logo, logo_type FROM accounts WHERE id = $1")
                 .bind(account_id)
@@ -177,7 +178,7 @@ impl AccountStore for Backend {
         }
     }
 
-    async fn get_mollie_api_key(&self, account_id: &str) -> StoreResult<Option<String>> {
+    async fn get_mollie_api_key(&self, account_id: &AccountId) -> StoreResult<Option<String>> {
         let row: Option<Option<String>> = sqlx::query_scalar::<DB, Option<String>>(
             "SELECT mollie_api_key FROM accounts WHERE id = $1",
         )

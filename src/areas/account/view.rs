@@ -1,6 +1,7 @@
 //! The seller as the customer pages show it, and how to pay them by bank transfer.
 
 use super::seller::SellerDetails;
+use crate::kernel::ids::AccountId;
 use crate::kernel::money::Money;
 use crate::payments::{BankTransfer, bank_transfer};
 use axum::http::{HeaderValue, header};
@@ -88,7 +89,7 @@ pub fn transfer(
 }
 
 /// The words of the account's language (Dutch when the account cannot be read).
-pub async fn texts_for(state: &AppState, account_id: &str) -> &'static Texts {
+pub async fn texts_for(state: &AppState, account_id: &AccountId) -> &'static Texts {
     match super::store(&state.db).get_account(account_id).await {
         Ok(account) => Texts::for_locale(&account.locale),
         Err(_) => Texts::for_locale("nl"),
@@ -96,7 +97,7 @@ pub async fn texts_for(state: &AppState, account_id: &str) -> &'static Texts {
 }
 
 /// The account's logo as an image response (404 without one).
-pub async fn logo_response(state: &AppState, account_id: &str) -> Response {
+pub async fn logo_response(state: &AppState, account_id: &AccountId) -> Response {
     match super::store(&state.db).get_logo(account_id).await {
         Ok(Some((bytes, media_type))) => {
             let mut response = bytes.into_response();

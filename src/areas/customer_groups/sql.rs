@@ -1,6 +1,7 @@
-//! Customer groups' SQL, compiled once per backend (see `store.rs`).
+//! Customer groups' SQL, compiled once per backend (see `mod.rs`).
 
 use super::{Backend, DB};
+use crate::kernel::ids::AccountId;
 use crate::areas::customer_groups::model::{CustomerGroup, NewGroup};
 use crate::areas::customer_groups::store::GroupStore;
 use crate::areas::customers::{CUSTOMER_SELECT, Customer, CustomerRow};
@@ -17,7 +18,7 @@ fn group(row: (String, String, i64)) -> CustomerGroup {
 impl Backend {
     async fn fetch_customer_group<'e, E>(
         executor: E,
-        account_id: &str,
+        account_id: &AccountId,
         group_id: &str,
     ) -> StoreResult<CustomerGroup>
     where
@@ -36,7 +37,7 @@ impl Backend {
     /// Adds the account's live customers among `customer_ids`; others are skipped.
     async fn add_group_members(
         tx: &mut <DB as sqlx::Database>::Connection,
-        account_id: &str,
+        account_id: &AccountId,
         group_id: &str,
         customer_ids: &[String],
         at: jiff::Timestamp,
@@ -63,7 +64,7 @@ impl Backend {
 impl GroupStore for Backend {
     async fn list_customer_groups(
         &self,
-        account_id: &str,
+        account_id: &AccountId,
         page: PageQuery,
     ) -> StoreResult<Vec<CustomerGroup>> {
         let rows: Vec<(String, String, i64)> = sqlx::query_as::<DB, _>(
@@ -80,7 +81,7 @@ impl GroupStore for Backend {
 
     async fn get_customer_group(
         &self,
-        account_id: &str,
+        account_id: &AccountId,
         group_id: &str,
     ) -> StoreResult<CustomerGroup> {
         Self::fetch_customer_group(&self.read, account_id, group_id).await
@@ -88,7 +89,7 @@ impl GroupStore for Backend {
 
     async fn create_customer_group(
         &self,
-        account_id: &str,
+        account_id: &AccountId,
         id: &str,
         new: &NewGroup,
         at: jiff::Timestamp,
@@ -111,7 +112,7 @@ impl GroupStore for Backend {
 
     async fn rename_customer_group(
         &self,
-        account_id: &str,
+        account_id: &AccountId,
         group_id: &str,
         name: &str,
     ) -> StoreResult<CustomerGroup> {
@@ -130,7 +131,7 @@ impl GroupStore for Backend {
         Ok(renamed)
     }
 
-    async fn delete_customer_group(&self, account_id: &str, group_id: &str) -> StoreResult<()> {
+    async fn delete_customer_group(&self, account_id: &AccountId, group_id: &str) -> StoreResult<()> {
         let result =
             sqlx::query::<DB>("DELETE FROM customer_groups WHERE account_id = $1 AND id = $2")
                 .bind(account_id)
@@ -142,7 +143,7 @@ impl GroupStore for Backend {
 
     async fn add_customers_to_group(
         &self,
-        account_id: &str,
+        account_id: &AccountId,
         group_id: &str,
         customer_ids: &[String],
         at: jiff::Timestamp,
@@ -167,7 +168,7 @@ impl GroupStore for Backend {
 
     async fn remove_customer_from_group(
         &self,
-        account_id: &str,
+        account_id: &AccountId,
         group_id: &str,
         customer_id: &str,
     ) -> StoreResult<()> {

@@ -1,9 +1,10 @@
-//! The customer groups' store. Its SQL is `sql.rs`, compiled once per backend below.
+//! The customer groups' store. Its SQL is `sql.rs`, compiled once per backend in `mod.rs`.
 
 use async_trait::async_trait;
 use jiff::Timestamp;
 
 use super::model::{CustomerGroup, NewGroup};
+use crate::kernel::ids::AccountId;
 use crate::areas::customers::Customer;
 use crate::db::{Db, PageQuery, StoreResult};
 
@@ -11,42 +12,42 @@ use crate::db::{Db, PageQuery, StoreResult};
 pub trait GroupStore: Send + Sync + 'static {
     async fn list_customer_groups(
         &self,
-        account_id: &str,
+        account_id: &AccountId,
         page: PageQuery,
     ) -> StoreResult<Vec<CustomerGroup>>;
     async fn get_customer_group(
         &self,
-        account_id: &str,
+        account_id: &AccountId,
         group_id: &str,
     ) -> StoreResult<CustomerGroup>;
     /// Creates a group with the given members; IDs that are not live customers of the
     /// account are skipped, as the reference documents.
     async fn create_customer_group(
         &self,
-        account_id: &str,
+        account_id: &AccountId,
         id: &str,
         new: &NewGroup,
         at: Timestamp,
     ) -> StoreResult<CustomerGroup>;
     async fn rename_customer_group(
         &self,
-        account_id: &str,
+        account_id: &AccountId,
         group_id: &str,
         name: &str,
     ) -> StoreResult<CustomerGroup>;
-    async fn delete_customer_group(&self, account_id: &str, group_id: &str) -> StoreResult<()>;
+    async fn delete_customer_group(&self, account_id: &AccountId, group_id: &str) -> StoreResult<()>;
     /// Adds the live customers among `customer_ids` (others are skipped) and returns every
     /// member of the group afterwards.
     async fn add_customers_to_group(
         &self,
-        account_id: &str,
+        account_id: &AccountId,
         group_id: &str,
         customer_ids: &[String],
         at: Timestamp,
     ) -> StoreResult<Vec<Customer>>;
     async fn remove_customer_from_group(
         &self,
-        account_id: &str,
+        account_id: &AccountId,
         group_id: &str,
         customer_id: &str,
     ) -> StoreResult<()>;

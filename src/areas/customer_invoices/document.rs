@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::model::{CustomerInvoice, InvoiceContent, pdf_file_name};
 use super::store::store;
+use crate::kernel::ids::AccountId;
 use crate::areas::account;
 use crate::db::{Db, StoreError};
 use crate::kernel::format::Language;
@@ -18,7 +19,7 @@ use crate::web::AppState;
 /// The invoice's PDF for a caller of the HTTP layer.
 pub async fn invoice_pdf(
     state: &AppState,
-    account_id: &str,
+    account_id: &AccountId,
     invoice: &CustomerInvoice,
 ) -> Result<Vec<u8>, StoreError> {
     let payment_url = state.ctx.public_url(&invoice.page_path());
@@ -29,7 +30,7 @@ pub async fn invoice_pdf(
 /// (if two render at once, both answer the one stored first).
 pub async fn stored_or_rendered(
     db: &Db,
-    account_id: &str,
+    account_id: &AccountId,
     invoice: &CustomerInvoice,
     payment_url: &str,
 ) -> Result<Vec<u8>, StoreError> {

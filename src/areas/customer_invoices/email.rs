@@ -37,6 +37,7 @@ use async_trait::async_trait;
 use super::document::stored_or_rendered;
 use super::model::pdf_file_name;
 use super::store::store;
+use crate::kernel::ids::AccountId;
 use crate::areas::{account, customers};
 use crate::db::{Db, StoreError};
 pub use crate::kernel::format::Language;
@@ -188,7 +189,7 @@ impl Composer for InvoiceMail {
 impl InvoiceMail {
     async fn pdf(
         &self,
-        account_id: &str,
+        account_id: &AccountId,
         invoice_id: &str,
         payment_url: &str,
     ) -> Result<Vec<u8>, StoreError> {

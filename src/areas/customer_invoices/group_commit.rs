@@ -14,6 +14,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::model::{CustomerInvoice, NewInvoiceRecord};
 use super::store::Decider;
+use crate::kernel::ids::AccountId;
 use crate::areas::events::Event;
 use crate::db::sqlite::Backend;
 use crate::db::{StoreError, StoreResult};
@@ -24,7 +25,7 @@ const MAX_GROUP: usize = 256;
 
 /// One invoice create waiting for the group commit.
 struct InvoiceJob {
-    account_id: String,
+    account_id: AccountId,
     new: NewInvoiceRecord,
     ctx: Arc<Context>,
     reply: oneshot::Sender<StoreResult<CustomerInvoice>>,
@@ -45,7 +46,7 @@ impl Backend {
     /// Hands the create to the group commit and waits for its commit.
     pub(super) async fn insert_invoice(
         &self,
-        account_id: &str,
+        account_id: &AccountId,
         new: NewInvoiceRecord,
         ctx: &Arc<Context>,
     ) -> StoreResult<CustomerInvoice> {
@@ -54,7 +55,7 @@ impl Backend {
             .get_or_init(|| GroupCommit::start(self.write.clone()));
         let (reply, answer) = oneshot::channel();
         let job = InvoiceJob {
-            account_id: account_id.to_owned(),
+            account_id: account_id.clone(),
             new,
             ctx: Arc::clone(ctx),
             reply,
@@ -101,9 +102,9 @@ async fn commit_together(
     group: &[InvoiceJob],
 ) -> StoreResult<Vec<StoreResult<CustomerInvoice>>> {
     let mut tx = write.begin().await?;
-    let creates: Vec<(&str, &NewInvoiceRecord)> = group
+    let creates: Vec<(&AccountId, &NewInvoiceRecord)> = group
         .iter()
-        .map(|job| (job.account_id.as_str(), &job.new))
+        .map(|job| (&job.account_id, &job.new))
         .collect();
     let checks = Backend::invoice_checks(&mut tx, &creates).await?;
     let mut decider = Decider::default();
@@ -118,7 +119,7 @@ async fn commit_together(
             Err(refused) => results.push(Err(refused)),
         }
     }
-    let rows: Vec<(&str, &CustomerInvoice, bool)> = accepted
+    let rows: Vec<(&AccountId, &CustomerInvoice, bool)> = accepted
         .iter()
         .map(|(i, invoice)| (creates[*i].0, invoice, group[*i].new.pdf.is_some()))
         .collect();
@@ -158,7 +159,7 @@ async fn commit_alone(write: &SqlitePool, job: &InvoiceJob) -> StoreResult<Custo
 /// commit, HTTP or authentication in front.
 pub async fn create_in_transaction(
     conn: &mut sqlx::SqliteConnection,
-    account_id: &str,
+    account_id: &AccountId,
     new: &NewInvoiceRecord,
     ctx: &Context,
 ) -> StoreResult<CustomerInvoice> {

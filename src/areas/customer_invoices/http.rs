@@ -15,7 +15,7 @@ use super::model::{
     NewInvoiceRecord, NewManualInvoice, NotificationStatus,
 };
 use super::store::store;
-use crate::kernel::ids::{self, prefix};
+use crate::kernel::ids::{self, AccountId, prefix};
 use crate::kernel::input::{FieldErrors, add_error};
 use crate::kernel::lines;
 use crate::kernel::scopes::Scope;
@@ -283,7 +283,7 @@ pub async fn get_customer_invoice_pdf(
     let expires = state.now() + LIFETIME;
     let token = state
         .signer
-        .sign(PDF_LINK, &principal.account_id, &invoice.id, expires);
+        .sign(PDF_LINK, principal.account_id.as_str(), &invoice.id, expires);
     Ok(Json(CloudFile {
         link: state
             .ctx
@@ -308,11 +308,13 @@ pub(super) async fn download_customer_invoice_pdf(
             ),
             LinkError::Malformed | LinkError::Tampered => invalid(),
         })?;
+    // A link signed by us holds an account ID; anything else cannot have been.
+    let account_id = AccountId::parse(&target.account_id).ok_or_else(invalid)?;
     let invoice = store(&state.db)
-        .get_invoice(&target.account_id, &target.object_id)
+        .get_invoice(&account_id, &target.object_id)
         .await
         .or_not_found("customer invoice", &target.object_id)?;
-    let bytes = document::invoice_pdf(&state, &target.account_id, &invoice)
+    let bytes = document::invoice_pdf(&state, &account_id, &invoice)
         .await
         .or_not_found("PDF of customer invoice", &target.object_id)?;
     Ok(document::pdf_response(&invoice, bytes))

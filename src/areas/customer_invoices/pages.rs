@@ -14,13 +14,14 @@ use crate::areas::customers::Customer;
 use crate::areas::payments::PaymentTarget;
 use crate::areas::payments::flow::{self as pay, PageQuery, Started};
 use crate::db::StoreError;
-use crate::kernel::{ids, lines};
+use crate::kernel::ids::{self, AccountId};
+use crate::kernel::lines;
 use crate::web::AppState;
 use crate::web::pages::{Texts, not_found, render, same_secret};
 
 /// An invoice the URL's token opens.
 pub struct Opened {
-    pub account_id: String,
+    pub account_id: AccountId,
     pub invoice: CustomerInvoice,
     /// The page's own URL (it holds the token).
     pub url: String,

@@ -1,4 +1,4 @@
-//! Customer invoices' SQL, compiled once per backend (see `store.rs`). Every create, on
+//! Customer invoices' SQL, compiled once per backend (see `mod.rs`). Every create, on
 //! either backend and whether alone or in SQLite's group commit, runs the same three
 //! statements below: [`Backend::invoice_checks`], [`Backend::insert_invoices`] and
 //! [`Backend::count_created`], decided by `store::Decider`.
@@ -6,6 +6,7 @@
 use std::sync::Arc;
 
 use super::{Backend, DB};
+use crate::kernel::ids::AccountId;
 use crate::areas::customer_invoices::model::{
     CustomerInvoice, INVOICE_COLUMNS, InvoiceFilter, InvoiceRow, NewInvoiceRecord, stored_lines,
 };
@@ -29,7 +30,7 @@ impl Backend {
     /// A live invoice of the account, in any transaction.
     pub(crate) async fn fetch_invoice<'e, E>(
         executor: E,
-        account_id: &str,
+        account_id: &AccountId,
         invoice_id: &str,
     ) -> StoreResult<CustomerInvoice>
     where
@@ -51,7 +52,7 @@ impl Backend {
     /// on SQLite), in the creates' order.
     pub(crate) async fn invoice_checks(
         conn: &mut Conn,
-        creates: &[(&str, &NewInvoiceRecord)],
+        creates: &[(&AccountId, &NewInvoiceRecord)],
     ) -> StoreResult<Vec<CreateCheck>> {
         let values = (0..creates.len())
             .map(|i| format!("({i}, {})", Self::params(4 * i + 1, 4)))
@@ -118,7 +119,7 @@ impl Backend {
     /// its PDF is stored).
     pub(crate) async fn insert_invoices(
         conn: &mut Conn,
-        rows: &[(&str, &CustomerInvoice, bool)],
+        rows: &[(&AccountId, &CustomerInvoice, bool)],
     ) -> Result<(), sqlx::Error> {
         if rows.is_empty() {
             return Ok(());
@@ -174,7 +175,7 @@ impl Backend {
     /// on each other as briefly as possible, and the count stays exact.
     pub(crate) async fn count_created(
         conn: &mut Conn,
-        account_id: &str,
+        account_id: &AccountId,
         month: &str,
         created: i64,
     ) -> StoreResult<i64> {
@@ -200,7 +201,7 @@ impl Backend {
     /// returns, and any error means roll back.
     pub(crate) async fn create_invoice_alone(
         conn: &mut Conn,
-        account_id: &str,
+        account_id: &AccountId,
         new: &NewInvoiceRecord,
         ctx: &Context,
         single_writer: bool,
@@ -234,7 +235,7 @@ impl Backend {
 impl InvoiceStore for Backend {
     async fn create_invoice(
         &self,
-        account_id: &str,
+        account_id: &AccountId,
         new: NewInvoiceRecord,
         ctx: &Arc<Context>,
     ) -> StoreResult<CustomerInvoice> {
@@ -244,7 +245,7 @@ impl InvoiceStore for Backend {
 
     async fn list_invoices(
         &self,
-        account_id: &str,
+        account_id: &AccountId,
         filter: &InvoiceFilter,
         page: PageQuery,
     ) -> StoreResult<Vec<CustomerInvoice>> {
@@ -303,7 +304,7 @@ impl InvoiceStore for Backend {
 
     async fn get_invoice(
         &self,
-        account_id: &str,
+        account_id: &AccountId,
         invoice_id: &str,
     ) -> StoreResult<CustomerInvoice> {
         Self::fetch_invoice(&self.read, account_id, invoice_id).await
@@ -311,7 +312,7 @@ impl InvoiceStore for Backend {
 
     async fn mark_invoice_paid(
         &self,
-        account_id: &str,
+        account_id: &AccountId,
         invoice_id: &str,
         paid_at: jiff::Timestamp,
         ctx: &Context,
@@ -343,7 +344,7 @@ impl InvoiceStore for Backend {
 
     async fn delete_invoice(
         &self,
-        account_id: &str,
+        account_id: &AccountId,
         invoice_id: &str,
         ctx: &Context,
     ) -> StoreResult<()> {
@@ -366,7 +367,7 @@ impl InvoiceStore for Backend {
         Ok(())
     }
 
-    async fn get_invoice_pdf(&self, account_id: &str, invoice_id: &str) -> StoreResult<Vec<u8>> {
+    async fn get_invoice_pdf(&self, account_id: &AccountId, invoice_id: &str) -> StoreResult<Vec<u8>> {
         let bytes: Option<Vec<u8>> = sqlx::query_scalar::<DB, Vec<u8>>(
             "SELECT p.bytes FROM invoice_pdfs p JOIN customer_invoices i ON i.id = p.invoice_id
              WHERE i.account_id = $1 AND i.id = $2 AND i.deleted_at IS NULL",
@@ -380,7 +381,7 @@ impl InvoiceStore for Backend {
 
     async fn keep_invoice_pdf(
         &self,
-        account_id: &str,
+        account_id: &AccountId,
         invoice_id: &str,
         bytes: Vec<u8>,
     ) -> StoreResult<Vec<u8>> {
@@ -405,7 +406,7 @@ impl InvoiceStore for Backend {
         Ok(stored)
     }
 
-    async fn invoices_counted(&self, account_id: &str, month: &str) -> StoreResult<i64> {
+    async fn invoices_counted(&self, account_id: &AccountId, month: &str) -> StoreResult<i64> {
         let counted: Option<i64> = sqlx::query_scalar::<DB, i64>(
             "SELECT created FROM invoice_month_counts WHERE account_id = $1 AND month = $2",
         )
@@ -416,8 +417,8 @@ impl InvoiceStore for Backend {
         Ok(counted.unwrap_or(0))
     }
 
-    async fn find_invoice(&self, invoice_id: &str) -> StoreResult<(String, CustomerInvoice)> {
-        let account_id: Option<String> = sqlx::query_scalar::<DB, String>(
+    async fn find_invoice(&self, invoice_id: &str) -> StoreResult<(AccountId, CustomerInvoice)> {
+        let account_id: Option<AccountId> = sqlx::query_scalar::<DB, AccountId>(
             "SELECT account_id FROM customer_invoices WHERE id = $1 AND deleted_at IS NULL",
         )
         .bind(invoice_id)
@@ -430,7 +431,7 @@ impl InvoiceStore for Backend {
 
     async fn get_invoice_customer(
         &self,
-        account_id: &str,
+        account_id: &AccountId,
         customer_id: &str,
     ) -> StoreResult<Customer> {
         let sql = format!("{} WHERE c.account_id = $1 AND c.id = $2", CUSTOMER_SELECT);

@@ -1,5 +1,5 @@
 //! The customer invoices' store, and the rules of a create that both backends share. Its
-//! SQL is `sql.rs`, compiled once per backend below; how a create meets a commit differs
+//! SQL is `sql.rs`, compiled once per backend in `mod.rs`; how a create meets a commit differs
 //! per backend (`group_commit.rs` on SQLite, `turns.rs` on PostgreSQL), but the checks,
 //! the decision and the insert are the same code.
 
@@ -10,6 +10,7 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 
 use super::model::{CustomerInvoice, InvoiceFilter, NewInvoiceRecord, due_date};
+use crate::kernel::ids::AccountId;
 use crate::areas::customers::Customer;
 use crate::db::{Db, PageQuery, StoreError, StoreResult};
 use crate::kernel::input::{FieldErrors, add_error};
@@ -24,51 +25,51 @@ pub trait InvoiceStore: Send + Sync + 'static {
     /// someone listens.
     async fn create_invoice(
         &self,
-        account_id: &str,
+        account_id: &AccountId,
         new: NewInvoiceRecord,
         ctx: &Arc<Context>,
     ) -> StoreResult<CustomerInvoice>;
     async fn list_invoices(
         &self,
-        account_id: &str,
+        account_id: &AccountId,
         filter: &InvoiceFilter,
         page: PageQuery,
     ) -> StoreResult<Vec<CustomerInvoice>>;
-    async fn get_invoice(&self, account_id: &str, invoice_id: &str)
+    async fn get_invoice(&self, account_id: &AccountId, invoice_id: &str)
     -> StoreResult<CustomerInvoice>;
     /// Sets `paid_at` on an unpaid invoice; an invoice already paid keeps its first date (422).
     async fn mark_invoice_paid(
         &self,
-        account_id: &str,
+        account_id: &AccountId,
         invoice_id: &str,
         paid_at: Timestamp,
         ctx: &Context,
     ) -> StoreResult<CustomerInvoice>;
     async fn delete_invoice(
         &self,
-        account_id: &str,
+        account_id: &AccountId,
         invoice_id: &str,
         ctx: &Context,
     ) -> StoreResult<()>;
     /// The stored PDF of a live invoice of the account.
-    async fn get_invoice_pdf(&self, account_id: &str, invoice_id: &str) -> StoreResult<Vec<u8>>;
+    async fn get_invoice_pdf(&self, account_id: &AccountId, invoice_id: &str) -> StoreResult<Vec<u8>>;
     /// Keeps the first PDF rendered for an invoice (an issued invoice does not change) and
     /// returns whichever is stored.
     async fn keep_invoice_pdf(
         &self,
-        account_id: &str,
+        account_id: &AccountId,
         invoice_id: &str,
         bytes: Vec<u8>,
     ) -> StoreResult<Vec<u8>>;
     /// Invoices counted against the limit in `month` (`YYYY-MM`).
-    async fn invoices_counted(&self, account_id: &str, month: &str) -> StoreResult<i64>;
+    async fn invoices_counted(&self, account_id: &AccountId, month: &str) -> StoreResult<i64>;
     /// A live invoice by its ID alone, with its account: for the public page, which proves
     /// access with the invoice's token instead of an API key.
-    async fn find_invoice(&self, invoice_id: &str) -> StoreResult<(String, CustomerInvoice)>;
+    async fn find_invoice(&self, invoice_id: &str) -> StoreResult<(AccountId, CustomerInvoice)>;
     /// The invoice's customer, also when the customer was deleted later.
     async fn get_invoice_customer(
         &self,
-        account_id: &str,
+        account_id: &AccountId,
         customer_id: &str,
     ) -> StoreResult<Customer>;
 }
@@ -100,16 +101,16 @@ pub const TAKEN: &str = "This invoiceNumber is already used by another invoice o
 /// count against the limit. DECISIONS.md: validation (422) comes before the limit (426).
 #[derive(Default)]
 pub struct Decider<'a> {
-    taken: HashSet<(&'a str, &'a str)>,
+    taken: HashSet<(&'a AccountId, &'a str)>,
     /// Creates accepted per (account, license month).
-    pub added: HashMap<(&'a str, &'a str), i64>,
+    pub added: HashMap<(&'a AccountId, &'a str), i64>,
 }
 
 impl<'a> Decider<'a> {
     /// The invoice to insert (its due date set), or why this create is refused.
     pub fn decide(
         &mut self,
-        account_id: &'a str,
+        account_id: &'a AccountId,
         new: &'a NewInvoiceRecord,
         check: &CreateCheck,
     ) -> StoreResult<CustomerInvoice> {

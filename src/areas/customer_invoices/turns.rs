@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use super::model::{CustomerInvoice, NewInvoiceRecord};
+use crate::kernel::ids::AccountId;
 use crate::db::StoreResult;
 use crate::db::postgres::Backend;
 use crate::web::Context;
@@ -21,14 +22,14 @@ const CREATES_PER_ACCOUNT: usize = 4;
 /// One semaphore per account that created an invoice through this process (accounts are
 /// few: the tenants of one deployment).
 #[derive(Default)]
-struct AccountTurns(Mutex<HashMap<String, Arc<Semaphore>>>);
+struct AccountTurns(Mutex<HashMap<AccountId, Arc<Semaphore>>>);
 
 impl AccountTurns {
-    async fn turn(&self, account_id: &str) -> OwnedSemaphorePermit {
+    async fn turn(&self, account_id: &AccountId) -> OwnedSemaphorePermit {
         let semaphore = {
             let mut accounts = self.0.lock().unwrap_or_else(|e| e.into_inner());
             accounts
-                .entry(account_id.to_owned())
+                .entry(account_id.clone())
                 .or_insert_with(|| Arc::new(Semaphore::new(CREATES_PER_ACCOUNT)))
                 .clone()
         };
@@ -39,7 +40,7 @@ impl AccountTurns {
 impl Backend {
     pub(super) async fn insert_invoice(
         &self,
-        account_id: &str,
+        account_id: &AccountId,
         new: NewInvoiceRecord,
         ctx: &Arc<Context>,
     ) -> StoreResult<CustomerInvoice> {

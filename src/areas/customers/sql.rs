@@ -1,7 +1,8 @@
-//! Customers' SQL, compiled once per backend (see `store.rs`): soft-deleted rows, with the
+//! Customers' SQL, compiled once per backend (see `mod.rs`): soft-deleted rows, with the
 //! group memberships folded into each row.
 
 use super::{Backend, DB};
+use crate::kernel::ids::AccountId;
 use crate::areas::customers::model::{
     CUSTOMER_SELECT, Customer, CustomerPatch, CustomerRow, NewCustomer,
 };
@@ -15,7 +16,7 @@ impl Backend {
     /// A live customer of the account, in any transaction.
     pub(crate) async fn fetch_customer<'e, E>(
         executor: E,
-        account_id: &str,
+        account_id: &AccountId,
         customer_id: &str,
     ) -> StoreResult<Customer>
     where
@@ -37,7 +38,7 @@ impl Backend {
 impl CustomerStore for Backend {
     async fn list_customers(
         &self,
-        account_id: &str,
+        account_id: &AccountId,
         page: PageQuery,
     ) -> StoreResult<Vec<Customer>> {
         let sql = format!(
@@ -53,13 +54,13 @@ impl CustomerStore for Backend {
         Ok(rows.into_iter().map(Customer::from).collect())
     }
 
-    async fn get_customer(&self, account_id: &str, customer_id: &str) -> StoreResult<Customer> {
+    async fn get_customer(&self, account_id: &AccountId, customer_id: &str) -> StoreResult<Customer> {
         Self::fetch_customer(&self.read, account_id, customer_id).await
     }
 
     async fn create_customer(
         &self,
-        account_id: &str,
+        account_id: &AccountId,
         id: &str,
         new: &NewCustomer,
         ctx: &Context,
@@ -97,7 +98,7 @@ impl CustomerStore for Backend {
 
     async fn update_customer(
         &self,
-        account_id: &str,
+        account_id: &AccountId,
         customer_id: &str,
         patch: &CustomerPatch,
     ) -> StoreResult<Customer> {
@@ -132,7 +133,7 @@ impl CustomerStore for Backend {
 
     async fn delete_customer(
         &self,
-        account_id: &str,
+        account_id: &AccountId,
         customer_id: &str,
         ctx: &Context,
     ) -> StoreResult<()> {

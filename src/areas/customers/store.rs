@@ -1,35 +1,36 @@
 //! The customers' store: every method one transaction, the account first. Its SQL is
-//! `sql.rs`, compiled once per backend below.
+//! `sql.rs`, compiled once per backend in `mod.rs`.
 
 use async_trait::async_trait;
 
 use super::model::{Customer, CustomerPatch, NewCustomer};
+use crate::kernel::ids::AccountId;
 use crate::db::{Db, PageQuery, StoreResult};
 use crate::web::Context;
 
 #[async_trait]
 pub trait CustomerStore: Send + Sync + 'static {
-    async fn list_customers(&self, account_id: &str, page: PageQuery)
+    async fn list_customers(&self, account_id: &AccountId, page: PageQuery)
     -> StoreResult<Vec<Customer>>;
-    async fn get_customer(&self, account_id: &str, customer_id: &str) -> StoreResult<Customer>;
+    async fn get_customer(&self, account_id: &AccountId, customer_id: &str) -> StoreResult<Customer>;
     /// Creates the customer, with its `customer-created` event.
     async fn create_customer(
         &self,
-        account_id: &str,
+        account_id: &AccountId,
         id: &str,
         new: &NewCustomer,
         ctx: &Context,
     ) -> StoreResult<Customer>;
     async fn update_customer(
         &self,
-        account_id: &str,
+        account_id: &AccountId,
         customer_id: &str,
         patch: &CustomerPatch,
     ) -> StoreResult<Customer>;
     /// Hides the customer (its invoices keep pointing at it), with `customer-deleted`.
     async fn delete_customer(
         &self,
-        account_id: &str,
+        account_id: &AccountId,
         customer_id: &str,
         ctx: &Context,
     ) -> StoreResult<()>;

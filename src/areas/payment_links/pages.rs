@@ -12,12 +12,12 @@ use crate::areas::account::view::{self, SellerView, TransferView, logo_response,
 use crate::areas::payments::PaymentTarget;
 use crate::areas::payments::flow::{self as pay, PageQuery, Started};
 use crate::db::StoreError;
-use crate::kernel::ids;
+use crate::kernel::ids::{self, AccountId};
 use crate::web::AppState;
 use crate::web::pages::{Texts, not_found, render};
 
 /// The link and its account; otherwise the response to give (the "not found" page, or a 500).
-async fn open(state: &AppState, link_id: &str) -> Result<(String, PaymentLink), Response> {
+async fn open(state: &AppState, link_id: &str) -> Result<(AccountId, PaymentLink), Response> {
     if !ids::is_well_formed(link_id) {
         return Err(not_found());
     }
@@ -123,7 +123,7 @@ struct CheckoutPage {
 
 async fn page(
     state: &AppState,
-    account_id: &str,
+    account_id: &AccountId,
     link: &PaymentLink,
     notice: Option<&'static str>,
     status: StatusCode,

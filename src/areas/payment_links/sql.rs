@@ -1,6 +1,7 @@
-//! Payment links' SQL, compiled once per backend (see `store.rs`).
+//! Payment links' SQL, compiled once per backend (see `mod.rs`).
 
 use super::{Backend, DB};
+use crate::kernel::ids::AccountId;
 use crate::areas::events::Event;
 use crate::areas::payment_links::model::{LINK_COLUMNS, LinkRow, LinkStatus, PaymentLink};
 use crate::areas::payment_links::store::PaymentLinkStore;
@@ -12,7 +13,7 @@ use crate::web::Context;
 impl Backend {
     pub(crate) async fn fetch_payment_link<'e, E>(
         executor: E,
-        account_id: &str,
+        account_id: &AccountId,
         link_id: &str,
     ) -> StoreResult<PaymentLink>
     where
@@ -35,7 +36,7 @@ impl Backend {
 impl PaymentLinkStore for Backend {
     async fn create_payment_link(
         &self,
-        account_id: &str,
+        account_id: &AccountId,
         link: &PaymentLink,
         ctx: &Context,
     ) -> StoreResult<PaymentLink> {
@@ -70,7 +71,7 @@ impl PaymentLinkStore for Backend {
 
     async fn list_payment_links(
         &self,
-        account_id: &str,
+        account_id: &AccountId,
         page: PageQuery,
     ) -> StoreResult<Vec<PaymentLink>> {
         let sql = format!(
@@ -87,13 +88,13 @@ impl PaymentLinkStore for Backend {
         rows.into_iter().map(|row| row.into_link()).collect()
     }
 
-    async fn get_payment_link(&self, account_id: &str, link_id: &str) -> StoreResult<PaymentLink> {
+    async fn get_payment_link(&self, account_id: &AccountId, link_id: &str) -> StoreResult<PaymentLink> {
         Self::fetch_payment_link(&self.read, account_id, link_id).await
     }
 
-    async fn find_payment_link(&self, link_id: &str) -> StoreResult<(String, PaymentLink)> {
-        let account_id: Option<String> =
-            sqlx::query_scalar::<DB, String>("SELECT account_id FROM payment_links WHERE id = $1")
+    async fn find_payment_link(&self, link_id: &str) -> StoreResult<(AccountId, PaymentLink)> {
+        let account_id: Option<AccountId> =
+            sqlx::query_scalar::<DB, AccountId>("SELECT account_id FROM payment_links WHERE id = $1")
                 .bind(link_id)
                 .fetch_optional(&self.read)
                 .await?;
@@ -104,7 +105,7 @@ impl PaymentLinkStore for Backend {
 
     async fn close_payment_link(
         &self,
-        account_id: &str,
+        account_id: &AccountId,
         link_id: &str,
         now: jiff::Timestamp,
     ) -> StoreResult<PaymentLink> {
@@ -132,7 +133,7 @@ impl PaymentLinkStore for Backend {
 
     async fn list_link_payments(
         &self,
-        account_id: &str,
+        account_id: &AccountId,
         link_id: &str,
         page: PageQuery,
     ) -> StoreResult<Vec<Payment>> {
@@ -154,7 +155,7 @@ impl PaymentLinkStore for Backend {
 
     async fn expire_payment_links(&self, now: jiff::Timestamp, ctx: &Context) -> StoreResult<u64> {
         let mut tx = self.write.begin().await?;
-        let due: Vec<(String, String)> = sqlx::query_as::<DB, _>(
+        let due: Vec<(AccountId, String)> = sqlx::query_as::<DB, _>(
             "UPDATE payment_links SET status = 'expired'
              WHERE status = 'open' AND expires_at IS NOT NULL AND expires_at <= $1
              RETURNING account_id, id",

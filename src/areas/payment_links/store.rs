@@ -1,9 +1,10 @@
-//! The payment links' store. Its SQL is `sql.rs`, compiled once per backend below.
+//! The payment links' store. Its SQL is `sql.rs`, compiled once per backend in `mod.rs`.
 
 use async_trait::async_trait;
 use jiff::Timestamp;
 
 use super::model::PaymentLink;
+use crate::kernel::ids::AccountId;
 use crate::areas::payments::Payment;
 use crate::db::{Db, PageQuery, StoreResult};
 use crate::web::Context;
@@ -13,28 +14,28 @@ pub trait PaymentLinkStore: Send + Sync + 'static {
     /// Creates the link, with its `payment-link-created` event.
     async fn create_payment_link(
         &self,
-        account_id: &str,
+        account_id: &AccountId,
         link: &PaymentLink,
         ctx: &Context,
     ) -> StoreResult<PaymentLink>;
     async fn list_payment_links(
         &self,
-        account_id: &str,
+        account_id: &AccountId,
         page: PageQuery,
     ) -> StoreResult<Vec<PaymentLink>>;
-    async fn get_payment_link(&self, account_id: &str, link_id: &str) -> StoreResult<PaymentLink>;
+    async fn get_payment_link(&self, account_id: &AccountId, link_id: &str) -> StoreResult<PaymentLink>;
     /// A link by its ID alone, with its account: for the public checkout page.
-    async fn find_payment_link(&self, link_id: &str) -> StoreResult<(String, PaymentLink)>;
+    async fn find_payment_link(&self, link_id: &str) -> StoreResult<(AccountId, PaymentLink)>;
     /// Closes an open link; any other state is refused.
     async fn close_payment_link(
         &self,
-        account_id: &str,
+        account_id: &AccountId,
         link_id: &str,
         now: Timestamp,
     ) -> StoreResult<PaymentLink>;
     async fn list_link_payments(
         &self,
-        account_id: &str,
+        account_id: &AccountId,
         link_id: &str,
         page: PageQuery,
     ) -> StoreResult<Vec<Payment>>;

@@ -11,6 +11,7 @@ use serde::Deserialize;
 
 use super::model::{Payment, PaymentTarget, PaymentUpdate};
 use super::store::store;
+use crate::kernel::ids::AccountId;
 use crate::areas::account;
 use crate::db::StoreError;
 use crate::kernel::ids::{self, prefix};
@@ -36,7 +37,7 @@ pub use crate::web::pages::internal;
 /// never stands in the way of paying.
 pub async fn start(
     state: &AppState,
-    account_id: &str,
+    account_id: &AccountId,
     target: PaymentTarget,
     amount: Money,
     description: String,
@@ -64,12 +65,12 @@ pub async fn start(
     let created = match provider.create_payment(&request).await {
         Ok(created) => created,
         Err(e) => {
-            tracing::warn!(account_id, error = %e, "Mollie did not create a payment");
+            tracing::warn!(account_id = %account_id, error = %e, "Mollie did not create a payment");
             return Started::ProviderDown;
         }
     };
     let Some(checkout_url) = created.checkout_url.clone() else {
-        tracing::warn!(account_id, payment = %created.id, "Mollie created a payment without a checkout URL");
+        tracing::warn!(account_id = %account_id, payment = %created.id, "Mollie created a payment without a checkout URL");
         return Started::ProviderDown;
     };
     let id_prefix = match target {
@@ -89,7 +90,7 @@ pub async fn start(
     if let Err(e) = store(&state.db).record_payment(account_id, &payment).await {
         return Started::Failed(internal("recording a payment", e));
     }
-    tracing::info!(account_id, payment_id = %payment.id, provider_payment_id = %payment.provider_payment_id, "payment started");
+    tracing::info!(account_id = %account_id, payment_id = %payment.id, provider_payment_id = %payment.provider_payment_id, "payment started");
     Started::Redirect(checkout_url)
 }
 
@@ -97,7 +98,7 @@ pub async fn start(
 /// paid the first time it is paid).
 pub async fn refresh(
     state: &AppState,
-    account_id: &str,
+    account_id: &AccountId,
     payment: &Payment,
 ) -> Result<Payment, RefreshError> {
     let key = account::store(&state.db)
@@ -118,14 +119,14 @@ pub async fn refresh(
     let settled = store(&state.db)
         .settle_payment(account_id, &payment.id, &update, &state.ctx)
         .await?;
-    tracing::info!(account_id, payment_id = %settled.id, status = %settled.status, "payment status recorded");
+    tracing::info!(account_id = %account_id, payment_id = %settled.id, status = %settled.status, "payment status recorded");
     Ok(settled)
 }
 
 /// [`refresh`] for the latest payment of an invoice or link, if it is not settled yet.
 pub async fn refresh_latest(
     state: &AppState,
-    account_id: &str,
+    account_id: &AccountId,
     target: &PaymentTarget,
 ) -> Result<Option<Payment>, RefreshError> {
     match store(&state.db).latest_payment(account_id, target).await? {
@@ -180,11 +181,11 @@ pub async fn mollie_webhook(
         Ok(_) => StatusCode::OK.into_response(),
         Err(RefreshError::NoKey) => StatusCode::OK.into_response(),
         Err(RefreshError::Provider(ProviderError::Refused(e))) => {
-            tracing::warn!(account_id, error = %e, "Mollie refused to show a payment it reported");
+            tracing::warn!(account_id = %account_id, error = %e, "Mollie refused to show a payment it reported");
             StatusCode::OK.into_response()
         }
         Err(e) => {
-            tracing::warn!(account_id, error = %e, "a Mollie webhook could not be handled; Mollie will retry");
+            tracing::warn!(account_id = %account_id, error = %e, "a Mollie webhook could not be handled; Mollie will retry");
             StatusCode::SERVICE_UNAVAILABLE.into_response()
         }
     }

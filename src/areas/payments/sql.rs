@@ -1,7 +1,8 @@
-//! Payments' SQL, compiled once per backend (see `store.rs`). Settling marks the invoice or
+//! Payments' SQL, compiled once per backend (see `mod.rs`). Settling marks the invoice or
 //! the link paid in the same transaction, with its event.
 
 use super::{Backend, DB};
+use crate::kernel::ids::AccountId;
 use crate::areas::events::Event;
 use crate::areas::payments::model::{
     PAYMENT_COLUMNS, Payment, PaymentRow, PaymentTarget, PaymentUpdate,
@@ -14,7 +15,7 @@ use crate::web::Context;
 impl Backend {
     async fn fetch_payment<'e, E>(
         executor: E,
-        account_id: &str,
+        account_id: &AccountId,
         payment_id: &str,
     ) -> StoreResult<Payment>
     where
@@ -35,7 +36,7 @@ impl Backend {
 
 #[async_trait::async_trait]
 impl PaymentStore for Backend {
-    async fn record_payment(&self, account_id: &str, payment: &Payment) -> StoreResult<()> {
+    async fn record_payment(&self, account_id: &AccountId, payment: &Payment) -> StoreResult<()> {
         let (invoice_id, link_id) = match &payment.target {
             PaymentTarget::Invoice(id) => (Some(id.as_str()), None),
             PaymentTarget::Link(id) => (None, Some(id.as_str())),
@@ -63,7 +64,7 @@ impl PaymentStore for Backend {
 
     async fn latest_payment(
         &self,
-        account_id: &str,
+        account_id: &AccountId,
         target: &PaymentTarget,
     ) -> StoreResult<Option<Payment>> {
         let (column, id) = match target {
@@ -87,8 +88,8 @@ impl PaymentStore for Backend {
         &self,
         provider: &str,
         provider_payment_id: &str,
-    ) -> StoreResult<(String, Payment)> {
-        let found: Option<(String, String)> = sqlx::query_as::<DB, _>(
+    ) -> StoreResult<(AccountId, Payment)> {
+        let found: Option<(AccountId, String)> = sqlx::query_as::<DB, _>(
             "SELECT account_id, id FROM payments WHERE provider = $1 AND provider_payment_id = $2",
         )
         .bind(provider)
@@ -102,7 +103,7 @@ impl PaymentStore for Backend {
 
     async fn settle_payment(
         &self,
-        account_id: &str,
+        account_id: &AccountId,
         payment_id: &str,
         update: &PaymentUpdate,
         ctx: &Context,

@@ -200,7 +200,7 @@ fn unknown_type_message() -> String {
     format!("The type field must be one of: {}.", names.join(", "))
 }
 
-/// A signing secret: [`SECRET_LEN`] characters of `[A-Za-z0-9]` from the thread-local CSPRNG.
+/// A signing secret: `SECRET_LEN` characters of `[A-Za-z0-9]` from the thread-local CSPRNG.
 pub fn new_secret() -> String {
     rand::rng()
         .sample_iter(Alphanumeric)

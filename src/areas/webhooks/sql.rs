@@ -1,6 +1,7 @@
-//! Webhooks' SQL, compiled once per backend (see `store.rs`).
+//! Webhooks' SQL, compiled once per backend (see `mod.rs`).
 
 use super::{Backend, DB};
+use crate::kernel::ids::AccountId;
 use crate::areas::webhooks::model::{Webhook, WebhookRow};
 use crate::areas::webhooks::store::WebhookStore;
 use crate::db::{PageQuery, StoreError, StoreResult, one_changed, to_micros};
@@ -8,7 +9,7 @@ use crate::outbox::{DELIVERY_SELECT, DeliveryRecord, DeliveryRow};
 
 #[async_trait::async_trait]
 impl WebhookStore for Backend {
-    async fn create_webhook(&self, account_id: &str, webhook: &Webhook) -> StoreResult<Webhook> {
+    async fn create_webhook(&self, account_id: &AccountId, webhook: &Webhook) -> StoreResult<Webhook> {
         sqlx::query::<DB>(
             "INSERT INTO webhooks (id, account_id, type, url, secret, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
         )
@@ -23,7 +24,7 @@ impl WebhookStore for Backend {
         Ok(webhook.clone())
     }
 
-    async fn list_webhooks(&self, account_id: &str, page: PageQuery) -> StoreResult<Vec<Webhook>> {
+    async fn list_webhooks(&self, account_id: &AccountId, page: PageQuery) -> StoreResult<Vec<Webhook>> {
         let rows: Vec<WebhookRow> = sqlx::query_as::<DB, _>(
             "SELECT id, type, url, secret, created_at FROM webhooks
              WHERE account_id = $1 AND deleted_at IS NULL
@@ -37,7 +38,7 @@ impl WebhookStore for Backend {
         rows.into_iter().map(WebhookRow::into_webhook).collect()
     }
 
-    async fn get_webhook(&self, account_id: &str, webhook_id: &str) -> StoreResult<Webhook> {
+    async fn get_webhook(&self, account_id: &AccountId, webhook_id: &str) -> StoreResult<Webhook> {
         let row: Option<WebhookRow> = sqlx::query_as::<DB, _>(
             "SELECT id, type, url, secret, created_at FROM webhooks
              WHERE account_id = $1 AND id = $2 AND deleted_at IS NULL",
@@ -51,7 +52,7 @@ impl WebhookStore for Backend {
 
     async fn delete_webhook(
         &self,
-        account_id: &str,
+        account_id: &AccountId,
         webhook_id: &str,
         at: jiff::Timestamp,
     ) -> StoreResult<()> {
@@ -68,7 +69,7 @@ impl WebhookStore for Backend {
 
     async fn list_webhook_deliveries(
         &self,
-        account_id: &str,
+        account_id: &AccountId,
         webhook_id: &str,
         page: PageQuery,
     ) -> StoreResult<Vec<DeliveryRecord>> {

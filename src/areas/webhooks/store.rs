@@ -1,28 +1,29 @@
-//! The webhooks' store. Its SQL is `sql.rs`, compiled once per backend below.
+//! The webhooks' store. Its SQL is `sql.rs`, compiled once per backend in `mod.rs`.
 
 use async_trait::async_trait;
 use jiff::Timestamp;
 
 use super::model::Webhook;
+use crate::kernel::ids::AccountId;
 use crate::db::{Db, PageQuery, StoreResult};
 use crate::outbox::DeliveryRecord;
 
 #[async_trait]
 pub trait WebhookStore: Send + Sync + 'static {
-    async fn create_webhook(&self, account_id: &str, webhook: &Webhook) -> StoreResult<Webhook>;
-    async fn list_webhooks(&self, account_id: &str, page: PageQuery) -> StoreResult<Vec<Webhook>>;
-    async fn get_webhook(&self, account_id: &str, webhook_id: &str) -> StoreResult<Webhook>;
+    async fn create_webhook(&self, account_id: &AccountId, webhook: &Webhook) -> StoreResult<Webhook>;
+    async fn list_webhooks(&self, account_id: &AccountId, page: PageQuery) -> StoreResult<Vec<Webhook>>;
+    async fn get_webhook(&self, account_id: &AccountId, webhook_id: &str) -> StoreResult<Webhook>;
     /// Deletes the subscription; its pending deliveries are not sent any more.
     async fn delete_webhook(
         &self,
-        account_id: &str,
+        account_id: &AccountId,
         webhook_id: &str,
         at: Timestamp,
     ) -> StoreResult<()>;
     /// The deliveries to one webhook of the account, newest first.
     async fn list_webhook_deliveries(
         &self,
-        account_id: &str,
+        account_id: &AccountId,
         webhook_id: &str,
         page: PageQuery,
     ) -> StoreResult<Vec<DeliveryRecord>>;

@@ -1,4 +1,4 @@
-//! Idempotency keys' SQL, compiled once per backend (see `store.rs`): claiming a key by
+//! Idempotency keys' SQL, compiled once per backend (see `mod.rs`): claiming a key by
 //! inserting its row, replaying the stored response, taking over claims of requests that
 //! died, and expiry.
 

@@ -1,5 +1,5 @@
 //! Idempotency keys' store: claims and the responses they end with. Its SQL is `sql.rs`,
-//! compiled once per backend below.
+//! compiled once per backend in `mod.rs`.
 
 use async_trait::async_trait;
 use jiff::Timestamp;

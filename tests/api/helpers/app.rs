@@ -23,7 +23,7 @@ pub struct TestApp {
     pub client: Client,
     pub db: Db,
     pub clock: Arc<ManualClock>,
-    pub account_id: String,
+    pub account_id: portaal::kernel::ids::AccountId,
     /// A key of `account_id` with every scope.
     pub token: String,
     pub outbox: Arc<portaal::outbox::Outbox>,
@@ -143,7 +143,7 @@ impl TestApp {
     }
 
     /// Another account on the same server, with an all-scopes key.
-    pub async fn other_account(&self) -> (String, String) {
+    pub async fn other_account(&self) -> (portaal::kernel::ids::AccountId, String) {
         let account = admin::create_account(&self.db, self.clock.as_ref(), "Other BV", None)
             .await
             .unwrap();
