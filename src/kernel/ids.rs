@@ -85,6 +85,14 @@ pub fn has_prefix(text: &str, prefix: &str) -> bool {
 /// `new()` (fresh, with its prefix), `parse` (this prefix and our shape, else `None`: a
 /// malformed ID names nothing and needs no query), or read back from the database; it is
 /// stored, bound and serialised as its text.
+/// What every typed ID can do, for code that takes any of them (path extraction).
+pub trait TypedId: Sized {
+    /// What the ID names, for messages.
+    const NOUN: &'static str;
+    /// The ID in `text`, if it has this kind's prefix and our shape.
+    fn parse_id(text: &str) -> Option<Self>;
+}
+
 macro_rules! id_type {
     ($(#[$doc:meta])* $name:ident, $prefix:expr, $noun:literal) => {
         $(#[$doc])*
@@ -132,6 +140,14 @@ macro_rules! id_type {
 
             pub fn into_string(self) -> String {
                 self.0
+            }
+        }
+
+        impl $crate::kernel::ids::TypedId for $name {
+            const NOUN: &'static str = $noun;
+
+            fn parse_id(text: &str) -> Option<Self> {
+                Self::parse(text)
             }
         }
 

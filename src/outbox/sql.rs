@@ -2,9 +2,9 @@
 //! its deliveries in the caller's transaction, claiming due deliveries, recording outcomes.
 
 use super::{Backend, DB};
-use crate::kernel::ids::AccountId;
 use crate::db::{StoreResult, to_micros};
 use crate::kernel::events::EventType;
+use crate::kernel::ids::AccountId;
 use crate::outbox::store::OutboxStore;
 use crate::outbox::{
     Channel, ClaimedDelivery, DELIVERY_SELECT, DeliveryOutcome, DeliveryRecord, DeliveryRow,

@@ -153,7 +153,7 @@ impl<T> NotFoundExt<T> for Result<T, StoreError> {
 }
 
 /// An ID echoed in a message: cut short and stripped of anything unprintable.
-fn printable(id: &str) -> String {
+pub(crate) fn printable(id: &str) -> String {
     id.chars().filter(|c| !c.is_control()).take(64).collect()
 }
 

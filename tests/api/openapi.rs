@@ -327,14 +327,22 @@ const NO_ENDPOINT: &str =
 
 const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
 
-/// A documented path with every `{param}` replaced by an ID of our shape that names nothing.
+/// A documented path with every `{param}` replaced by an ID of its kind that names nothing.
 fn concrete(path: &str) -> String {
     let mut out = String::new();
     let mut rest = path;
     while let Some(open) = rest.find('{') {
         out.push_str(&rest[..open]);
         let close = rest[open..].find('}').expect("a closed parameter") + open;
-        out.push_str("xyz_unknown0000000");
+        let prefix = match &rest[open + 1..close] {
+            "customerId" => "cst",
+            "customerGroupId" => "cug",
+            "invoiceId" => "inv",
+            "webhookId" => "wbh",
+            "linkId" => "plk",
+            other => panic!("add the ID prefix of the path parameter {other} here"),
+        };
+        out.push_str(&format!("{prefix}_unknown0000000"));
         rest = &rest[close + 1..];
     }
     out.push_str(rest);

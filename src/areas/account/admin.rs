@@ -2,9 +2,9 @@
 
 use super::model::{Account, AccountPatch, NewAccount, NewApiKey};
 use super::store::store;
-use crate::kernel::ids::AccountId;
 use crate::db::{Db, StoreResult};
 use crate::kernel::clock::Clock;
+use crate::kernel::ids::AccountId;
 use crate::kernel::ids::{self, prefix};
 use crate::kernel::scopes::Scope;
 use crate::web::auth::hash_token;

@@ -2,13 +2,13 @@
 //! the seller details.
 
 use super::{Backend, DB};
-use crate::kernel::ids::AccountId;
 use crate::areas::account::model::{
     ACCOUNT_COLUMNS, Account, AccountPatch, AccountRow, NewAccount, NewApiKey,
 };
 use crate::areas::account::seller::{SELLER_COLUMNS, SellerDetails, SellerPatch, SellerRow};
 use crate::areas::account::store::AccountStore;
 use crate::db::{StoreError, StoreResult, one_changed, to_micros};
+use crate::kernel::ids::AccountId;
 use crate::kernel::scopes;
 
 #[async_trait::async_trait]
@@ -44,7 +44,11 @@ impl AccountStore for Backend {
         row.map(Account::from).ok_or(StoreError::NotFound)
     }
 
-    async fn update_account(&self, account_id: &AccountId, patch: AccountPatch) -> StoreResult<Account> {
+    async fn update_account(
+        &self,
+        account_id: &AccountId,
+        patch: AccountPatch,
+    ) -> StoreResult<Account> {
         let result = sqlx::query::<DB>(
             "UPDATE accounts SET
                 name = COALESCE($1, name),

@@ -6,15 +6,19 @@ use async_trait::async_trait;
 
 use super::model::{Account, AccountPatch, NewAccount, NewApiKey};
 use super::seller::{SellerDetails, SellerPatch};
-use crate::kernel::ids::AccountId;
 use crate::db::{Db, StoreResult};
+use crate::kernel::ids::AccountId;
 
 #[async_trait]
 pub trait AccountStore: Send + Sync + 'static {
     async fn count_accounts(&self) -> StoreResult<i64>;
     async fn create_account(&self, new: NewAccount) -> StoreResult<Account>;
     async fn get_account(&self, account_id: &AccountId) -> StoreResult<Account>;
-    async fn update_account(&self, account_id: &AccountId, patch: AccountPatch) -> StoreResult<Account>;
+    async fn update_account(
+        &self,
+        account_id: &AccountId,
+        patch: AccountPatch,
+    ) -> StoreResult<Account>;
     async fn create_api_key(&self, key: NewApiKey) -> StoreResult<()>;
 
     async fn get_seller(&self, account_id: &AccountId) -> StoreResult<SellerDetails>;

@@ -5,6 +5,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 
 use super::body::{CustomerGroupBody, CustomerList};
+use super::model::CustomerGroupId;
 use super::model::{
     AddCustomersRequest, CreateCustomerGroupRequest, EditCustomerGroupRequest, NewGroup,
 };
@@ -50,13 +51,13 @@ pub async fn list_customer_groups(
 pub async fn get_customer_group(
     State(state): State<AppState>,
     principal: Principal,
-    PathId(group_id): PathId,
+    PathId(group_id): PathId<CustomerGroupId>,
 ) -> ApiResult<Json<CustomerGroupBody>> {
     principal.require(Scope::CustomersRead)?;
     let group = store(&state.db)
-        .get_customer_group(&principal.account_id, &group_id)
+        .get_customer_group(&principal.account_id, group_id.as_str())
         .await
-        .or_not_found("customer group", &group_id)?;
+        .or_not_found("customer group", group_id.as_str())?;
     Ok(Json(CustomerGroupBody::new(&state.ctx, group)))
 }
 
@@ -90,15 +91,15 @@ pub async fn create_customer_group(
 pub async fn edit_customer_group(
     State(state): State<AppState>,
     principal: Principal,
-    PathId(group_id): PathId,
+    PathId(group_id): PathId<CustomerGroupId>,
     JsonBody(body): JsonBody<EditCustomerGroupRequest>,
 ) -> ApiResult<Json<CustomerGroupBody>> {
     principal.require(Scope::CustomersWrite)?;
     let name = body.parse().map_err(ApiError::validation)?;
     let group = store(&state.db)
-        .rename_customer_group(&principal.account_id, &group_id, &name)
+        .rename_customer_group(&principal.account_id, group_id.as_str(), &name)
         .await
-        .or_not_found("customer group", &group_id)?;
+        .or_not_found("customer group", group_id.as_str())?;
     Ok(Json(CustomerGroupBody::new(&state.ctx, group)))
 }
 
@@ -111,13 +112,13 @@ pub async fn edit_customer_group(
 pub async fn delete_customer_group(
     State(state): State<AppState>,
     principal: Principal,
-    PathId(group_id): PathId,
+    PathId(group_id): PathId<CustomerGroupId>,
 ) -> ApiResult<StatusCode> {
     principal.require(Scope::CustomersWrite)?;
     store(&state.db)
-        .delete_customer_group(&principal.account_id, &group_id)
+        .delete_customer_group(&principal.account_id, group_id.as_str())
         .await
-        .or_not_found("customer group", &group_id)?;
+        .or_not_found("customer group", group_id.as_str())?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -130,15 +131,20 @@ pub async fn delete_customer_group(
 pub async fn add_customers_to_group(
     State(state): State<AppState>,
     principal: Principal,
-    PathId(group_id): PathId,
+    PathId(group_id): PathId<CustomerGroupId>,
     JsonBody(body): JsonBody<AddCustomersRequest>,
 ) -> ApiResult<Json<CustomerList>> {
     principal.require(Scope::CustomersWrite)?;
     let customers = body.parse().map_err(ApiError::validation)?;
     let members = store(&state.db)
-        .add_customers_to_group(&principal.account_id, &group_id, &customers, state.now())
+        .add_customers_to_group(
+            &principal.account_id,
+            group_id.as_str(),
+            &customers,
+            state.now(),
+        )
         .await
-        .or_not_found("customer group", &group_id)?;
+        .or_not_found("customer group", group_id.as_str())?;
     Ok(Json(CustomerList {
         data: members
             .into_iter()
@@ -161,7 +167,7 @@ pub async fn remove_customer_from_group(
 ) -> ApiResult<StatusCode> {
     principal.require(Scope::CustomersWrite)?;
     store(&state.db)
-        .remove_customer_from_group(&principal.account_id, &group_id, &customer_id)
+        .remove_customer_from_group(&principal.account_id, group_id.as_str(), &customer_id)
         .await
         .map_err(|e| match e {
             crate::db::StoreError::NotFound => ApiError::NotFound(

@@ -12,6 +12,13 @@ use crate::kernel::input::{FieldErrors, Fields, TextKind, given};
 /// How many customer IDs one request may name.
 const MAX_IDS: usize = 1000;
 
+crate::kernel::ids::id_type!(
+    /// Names one customer group (`customer_group`'s prefix, `general.md` §4).
+    CustomerGroupId,
+    crate::kernel::ids::prefix::CUSTOMER_GROUP,
+    "customer group"
+);
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CustomerGroup {
     pub id: String,

@@ -1,11 +1,11 @@
 //! Customer groups' SQL, compiled once per backend (see `mod.rs`).
 
 use super::{Backend, DB};
-use crate::kernel::ids::AccountId;
 use crate::areas::customer_groups::model::{CustomerGroup, NewGroup};
 use crate::areas::customer_groups::store::GroupStore;
 use crate::areas::customers::{CUSTOMER_SELECT, Customer, CustomerRow};
 use crate::db::{PageQuery, StoreError, StoreResult, from_micros, one_changed, to_micros};
+use crate::kernel::ids::AccountId;
 
 fn group(row: (String, String, i64)) -> CustomerGroup {
     CustomerGroup {
@@ -131,7 +131,11 @@ impl GroupStore for Backend {
         Ok(renamed)
     }
 
-    async fn delete_customer_group(&self, account_id: &AccountId, group_id: &str) -> StoreResult<()> {
+    async fn delete_customer_group(
+        &self,
+        account_id: &AccountId,
+        group_id: &str,
+    ) -> StoreResult<()> {
         let result =
             sqlx::query::<DB>("DELETE FROM customer_groups WHERE account_id = $1 AND id = $2")
                 .bind(account_id)

@@ -4,9 +4,9 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 
 use super::model::{CustomerGroup, NewGroup};
-use crate::kernel::ids::AccountId;
 use crate::areas::customers::Customer;
 use crate::db::{Db, PageQuery, StoreResult};
+use crate::kernel::ids::AccountId;
 
 #[async_trait]
 pub trait GroupStore: Send + Sync + 'static {
@@ -35,7 +35,11 @@ pub trait GroupStore: Send + Sync + 'static {
         group_id: &str,
         name: &str,
     ) -> StoreResult<CustomerGroup>;
-    async fn delete_customer_group(&self, account_id: &AccountId, group_id: &str) -> StoreResult<()>;
+    async fn delete_customer_group(
+        &self,
+        account_id: &AccountId,
+        group_id: &str,
+    ) -> StoreResult<()>;
     /// Adds the live customers among `customer_ids` (others are skipped) and returns every
     /// member of the group afterwards.
     async fn add_customers_to_group(

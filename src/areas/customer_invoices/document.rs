@@ -8,10 +8,10 @@ use axum::response::{IntoResponse, Response};
 
 use super::model::{CustomerInvoice, InvoiceContent, pdf_file_name};
 use super::store::store;
-use crate::kernel::ids::AccountId;
 use crate::areas::account;
 use crate::db::{Db, StoreError};
 use crate::kernel::format::Language;
+use crate::kernel::ids::AccountId;
 use crate::kernel::lines;
 use crate::pdf::{self, Address, InvoiceDocument};
 use crate::web::AppState;

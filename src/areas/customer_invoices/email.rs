@@ -37,10 +37,10 @@ use async_trait::async_trait;
 use super::document::stored_or_rendered;
 use super::model::pdf_file_name;
 use super::store::store;
-use crate::kernel::ids::AccountId;
 use crate::areas::{account, customers};
 use crate::db::{Db, StoreError};
 pub use crate::kernel::format::Language;
+use crate::kernel::ids::AccountId;
 use crate::mail::{Message, escape};
 use crate::outbox::{ClaimedDelivery, ComposeError, Composer, Email};
 

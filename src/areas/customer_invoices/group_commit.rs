@@ -14,10 +14,10 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::model::{CustomerInvoice, NewInvoiceRecord};
 use super::store::Decider;
-use crate::kernel::ids::AccountId;
 use crate::areas::events::Event;
 use crate::db::sqlite::Backend;
 use crate::db::{StoreError, StoreResult};
+use crate::kernel::ids::AccountId;
 use crate::web::Context;
 
 /// The most creates one commit carries; more wait for the next.

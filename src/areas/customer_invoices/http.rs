@@ -10,6 +10,7 @@ use jiff::Timestamp;
 
 use super::body::{CloudFile, CustomerInvoiceBody};
 use super::document;
+use super::model::InvoiceId;
 use super::model::{
     CreateManualInvoiceRequest, CustomerInvoice, InvoiceContent, InvoiceFilter, MarkPaidRequest,
     NewInvoiceRecord, NewManualInvoice, NotificationStatus,
@@ -210,13 +211,13 @@ fn parse_filter(params: &[(String, String)]) -> ApiResult<(InvoiceFilter, Vec<(S
 pub async fn get_customer_invoice(
     State(state): State<AppState>,
     principal: Principal,
-    PathId(invoice_id): PathId,
+    PathId(invoice_id): PathId<InvoiceId>,
 ) -> ApiResult<Json<CustomerInvoiceBody>> {
     principal.require(Scope::InvoicesRead)?;
     let invoice = store(&state.db)
-        .get_invoice(&principal.account_id, &invoice_id)
+        .get_invoice(&principal.account_id, invoice_id.as_str())
         .await
-        .or_not_found("customer invoice", &invoice_id)?;
+        .or_not_found("customer invoice", invoice_id.as_str())?;
     Ok(Json(CustomerInvoiceBody::new(&state.ctx, invoice)))
 }
 
@@ -229,7 +230,7 @@ pub async fn get_customer_invoice(
 pub async fn mark_customer_invoice_paid(
     State(state): State<AppState>,
     principal: Principal,
-    PathId(invoice_id): PathId,
+    PathId(invoice_id): PathId<InvoiceId>,
     JsonBody(body): JsonBody<MarkPaidRequest>,
 ) -> ApiResult<Json<CustomerInvoiceBody>> {
     principal.require(Scope::InvoicesWrite)?;
@@ -237,9 +238,14 @@ pub async fn mark_customer_invoice_paid(
         .parse(&state.ctx.time_zone, state.now())
         .map_err(ApiError::validation)?;
     let invoice = store(&state.db)
-        .mark_invoice_paid(&principal.account_id, &invoice_id, paid_at, &state.ctx)
+        .mark_invoice_paid(
+            &principal.account_id,
+            invoice_id.as_str(),
+            paid_at,
+            &state.ctx,
+        )
         .await
-        .or_not_found("customer invoice", &invoice_id)?;
+        .or_not_found("customer invoice", invoice_id.as_str())?;
     tracing::info!(account_id = %principal.account_id, invoice_id = %invoice.id, "customer invoice marked paid");
     Ok(Json(CustomerInvoiceBody::new(&state.ctx, invoice)))
 }
@@ -254,13 +260,13 @@ pub async fn mark_customer_invoice_paid(
 pub async fn delete_customer_invoice(
     State(state): State<AppState>,
     principal: Principal,
-    PathId(invoice_id): PathId,
+    PathId(invoice_id): PathId<InvoiceId>,
 ) -> ApiResult<StatusCode> {
     principal.require(Scope::InvoicesWrite)?;
     store(&state.db)
-        .delete_invoice(&principal.account_id, &invoice_id, &state.ctx)
+        .delete_invoice(&principal.account_id, invoice_id.as_str(), &state.ctx)
         .await
-        .or_not_found("customer invoice", &invoice_id)?;
+        .or_not_found("customer invoice", invoice_id.as_str())?;
     tracing::info!(account_id = %principal.account_id, invoice_id = %invoice_id, "customer invoice deleted");
     Ok(StatusCode::NO_CONTENT)
 }
@@ -273,17 +279,20 @@ pub async fn delete_customer_invoice(
 pub async fn get_customer_invoice_pdf(
     State(state): State<AppState>,
     principal: Principal,
-    PathId(invoice_id): PathId,
+    PathId(invoice_id): PathId<InvoiceId>,
 ) -> ApiResult<Json<CloudFile>> {
     principal.require(Scope::InvoicesRead)?;
     let invoice = store(&state.db)
-        .get_invoice(&principal.account_id, &invoice_id)
+        .get_invoice(&principal.account_id, invoice_id.as_str())
         .await
-        .or_not_found("customer invoice", &invoice_id)?;
+        .or_not_found("customer invoice", invoice_id.as_str())?;
     let expires = state.now() + LIFETIME;
-    let token = state
-        .signer
-        .sign(PDF_LINK, principal.account_id.as_str(), &invoice.id, expires);
+    let token = state.signer.sign(
+        PDF_LINK,
+        principal.account_id.as_str(),
+        &invoice.id,
+        expires,
+    );
     Ok(Json(CloudFile {
         link: state
             .ctx

@@ -31,6 +31,13 @@ pub enum InvoiceContent {
     Uploaded,
 }
 
+crate::kernel::ids::id_type!(
+    /// Names one customer invoice (`customer_invoice`'s prefix, `general.md` §4).
+    InvoiceId,
+    crate::kernel::ids::prefix::CUSTOMER_INVOICE,
+    "customer invoice"
+);
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CustomerInvoice {
     pub id: String,

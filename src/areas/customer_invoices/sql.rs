@@ -6,7 +6,6 @@
 use std::sync::Arc;
 
 use super::{Backend, DB};
-use crate::kernel::ids::AccountId;
 use crate::areas::customer_invoices::model::{
     CustomerInvoice, INVOICE_COLUMNS, InvoiceFilter, InvoiceRow, NewInvoiceRecord, stored_lines,
 };
@@ -15,6 +14,7 @@ use crate::areas::customers::{CUSTOMER_SELECT, Customer, CustomerRow};
 use crate::areas::events::Event;
 use crate::db::{PageQuery, StoreError, StoreResult, invalid_if_taken, to_micros};
 use crate::kernel::events::EventType;
+use crate::kernel::ids::AccountId;
 use crate::web::Context;
 
 /// A connection inside a transaction of this backend.
@@ -367,7 +367,11 @@ impl InvoiceStore for Backend {
         Ok(())
     }
 
-    async fn get_invoice_pdf(&self, account_id: &AccountId, invoice_id: &str) -> StoreResult<Vec<u8>> {
+    async fn get_invoice_pdf(
+        &self,
+        account_id: &AccountId,
+        invoice_id: &str,
+    ) -> StoreResult<Vec<u8>> {
         let bytes: Option<Vec<u8>> = sqlx::query_scalar::<DB, Vec<u8>>(
             "SELECT p.bytes FROM invoice_pdfs p JOIN customer_invoices i ON i.id = p.invoice_id
              WHERE i.account_id = $1 AND i.id = $2 AND i.deleted_at IS NULL",

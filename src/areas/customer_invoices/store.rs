@@ -10,9 +10,9 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 
 use super::model::{CustomerInvoice, InvoiceFilter, NewInvoiceRecord, due_date};
-use crate::kernel::ids::AccountId;
 use crate::areas::customers::Customer;
 use crate::db::{Db, PageQuery, StoreError, StoreResult};
+use crate::kernel::ids::AccountId;
 use crate::kernel::input::{FieldErrors, add_error};
 use crate::web::Context;
 
@@ -35,8 +35,11 @@ pub trait InvoiceStore: Send + Sync + 'static {
         filter: &InvoiceFilter,
         page: PageQuery,
     ) -> StoreResult<Vec<CustomerInvoice>>;
-    async fn get_invoice(&self, account_id: &AccountId, invoice_id: &str)
-    -> StoreResult<CustomerInvoice>;
+    async fn get_invoice(
+        &self,
+        account_id: &AccountId,
+        invoice_id: &str,
+    ) -> StoreResult<CustomerInvoice>;
     /// Sets `paid_at` on an unpaid invoice; an invoice already paid keeps its first date (422).
     async fn mark_invoice_paid(
         &self,
@@ -52,7 +55,11 @@ pub trait InvoiceStore: Send + Sync + 'static {
         ctx: &Context,
     ) -> StoreResult<()>;
     /// The stored PDF of a live invoice of the account.
-    async fn get_invoice_pdf(&self, account_id: &AccountId, invoice_id: &str) -> StoreResult<Vec<u8>>;
+    async fn get_invoice_pdf(
+        &self,
+        account_id: &AccountId,
+        invoice_id: &str,
+    ) -> StoreResult<Vec<u8>>;
     /// Keeps the first PDF rendered for an invoice (an issued invoice does not change) and
     /// returns whichever is stored.
     async fn keep_invoice_pdf(

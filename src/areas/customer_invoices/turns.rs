@@ -8,9 +8,9 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use super::model::{CustomerInvoice, NewInvoiceRecord};
-use crate::kernel::ids::AccountId;
 use crate::db::StoreResult;
 use crate::db::postgres::Backend;
+use crate::kernel::ids::AccountId;
 use crate::web::Context;
 
 /// How many creates of one account this process runs against the database at a time.

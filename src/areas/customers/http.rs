@@ -5,6 +5,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 
 use super::body::CustomerBody;
+use super::model::CustomerId;
 use super::model::{CreateCustomerRequest, CustomerPatch, EditCustomerRequest, NewCustomer};
 use super::store::store;
 use crate::kernel::ids::{self, prefix};
@@ -46,13 +47,13 @@ pub async fn list_customers(
 pub async fn get_customer(
     State(state): State<AppState>,
     principal: Principal,
-    PathId(customer_id): PathId,
+    PathId(customer_id): PathId<CustomerId>,
 ) -> ApiResult<Json<CustomerBody>> {
     principal.require(Scope::CustomersRead)?;
     let customer = store(&state.db)
-        .get_customer(&principal.account_id, &customer_id)
+        .get_customer(&principal.account_id, customer_id.as_str())
         .await
-        .or_not_found("customer", &customer_id)?;
+        .or_not_found("customer", customer_id.as_str())?;
     Ok(Json(CustomerBody::new(&state.ctx, customer)))
 }
 
@@ -86,15 +87,15 @@ pub async fn create_customer(
 pub async fn edit_customer(
     State(state): State<AppState>,
     principal: Principal,
-    PathId(customer_id): PathId,
+    PathId(customer_id): PathId<CustomerId>,
     JsonBody(body): JsonBody<EditCustomerRequest>,
 ) -> ApiResult<Json<CustomerBody>> {
     principal.require(Scope::CustomersWrite)?;
     let patch = CustomerPatch::try_from(body).map_err(ApiError::validation)?;
     let customer = store(&state.db)
-        .update_customer(&principal.account_id, &customer_id, &patch)
+        .update_customer(&principal.account_id, customer_id.as_str(), &patch)
         .await
-        .or_not_found("customer", &customer_id)?;
+        .or_not_found("customer", customer_id.as_str())?;
     Ok(Json(CustomerBody::new(&state.ctx, customer)))
 }
 
@@ -106,13 +107,13 @@ pub async fn edit_customer(
 pub async fn delete_customer(
     State(state): State<AppState>,
     principal: Principal,
-    PathId(customer_id): PathId,
+    PathId(customer_id): PathId<CustomerId>,
 ) -> ApiResult<StatusCode> {
     principal.require(Scope::CustomersWrite)?;
     store(&state.db)
-        .delete_customer(&principal.account_id, &customer_id, &state.ctx)
+        .delete_customer(&principal.account_id, customer_id.as_str(), &state.ctx)
         .await
-        .or_not_found("customer", &customer_id)?;
+        .or_not_found("customer", customer_id.as_str())?;
     tracing::info!(account_id = %principal.account_id, customer_id = %customer_id, "customer deleted");
     Ok(StatusCode::NO_CONTENT)
 }

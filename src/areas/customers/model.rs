@@ -9,6 +9,13 @@ use utoipa::ToSchema;
 use crate::db::from_micros;
 use crate::kernel::input::{FieldErrors, Fields, TextKind, given};
 
+crate::kernel::ids::id_type!(
+    /// Names one customer (`customer`'s prefix, `general.md` §4).
+    CustomerId,
+    crate::kernel::ids::prefix::CUSTOMER,
+    "customer"
+);
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Customer {
     pub id: String,

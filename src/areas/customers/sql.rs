@@ -2,7 +2,6 @@
 //! group memberships folded into each row.
 
 use super::{Backend, DB};
-use crate::kernel::ids::AccountId;
 use crate::areas::customers::model::{
     CUSTOMER_SELECT, Customer, CustomerPatch, CustomerRow, NewCustomer,
 };
@@ -10,6 +9,7 @@ use crate::areas::customers::store::CustomerStore;
 use crate::areas::events::Event;
 use crate::db::{PageQuery, StoreError, StoreResult, one_changed, to_micros};
 use crate::kernel::events::EventType;
+use crate::kernel::ids::AccountId;
 use crate::web::Context;
 
 impl Backend {
@@ -54,7 +54,11 @@ impl CustomerStore for Backend {
         Ok(rows.into_iter().map(Customer::from).collect())
     }
 
-    async fn get_customer(&self, account_id: &AccountId, customer_id: &str) -> StoreResult<Customer> {
+    async fn get_customer(
+        &self,
+        account_id: &AccountId,
+        customer_id: &str,
+    ) -> StoreResult<Customer> {
         Self::fetch_customer(&self.read, account_id, customer_id).await
     }
 

@@ -4,15 +4,22 @@
 use async_trait::async_trait;
 
 use super::model::{Customer, CustomerPatch, NewCustomer};
-use crate::kernel::ids::AccountId;
 use crate::db::{Db, PageQuery, StoreResult};
+use crate::kernel::ids::AccountId;
 use crate::web::Context;
 
 #[async_trait]
 pub trait CustomerStore: Send + Sync + 'static {
-    async fn list_customers(&self, account_id: &AccountId, page: PageQuery)
-    -> StoreResult<Vec<Customer>>;
-    async fn get_customer(&self, account_id: &AccountId, customer_id: &str) -> StoreResult<Customer>;
+    async fn list_customers(
+        &self,
+        account_id: &AccountId,
+        page: PageQuery,
+    ) -> StoreResult<Vec<Customer>>;
+    async fn get_customer(
+        &self,
+        account_id: &AccountId,
+        customer_id: &str,
+    ) -> StoreResult<Customer>;
     /// Creates the customer, with its `customer-created` event.
     async fn create_customer(
         &self,

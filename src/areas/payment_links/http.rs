@@ -5,6 +5,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 
 use super::body::{PaymentLinkBody, PaymentLinkPaymentBody};
+use super::model::PaymentLinkId;
 use super::model::{CreatePaymentLinkRequest, LinkStatus, NewPaymentLink, PaymentLink};
 use super::store::store;
 use crate::kernel::ids::{self, prefix};
@@ -44,13 +45,13 @@ pub async fn list_payment_links(
 pub async fn get_payment_link(
     State(state): State<AppState>,
     principal: Principal,
-    PathId(link_id): PathId,
+    PathId(link_id): PathId<PaymentLinkId>,
 ) -> ApiResult<Json<PaymentLinkBody>> {
     principal.require(Scope::PaymentLinksRead)?;
     let link = store(&state.db)
-        .get_payment_link(&principal.account_id, &link_id)
+        .get_payment_link(&principal.account_id, link_id.as_str())
         .await
-        .or_not_found("payment link", &link_id)?;
+        .or_not_found("payment link", link_id.as_str())?;
     Ok(Json(PaymentLinkBody::new(&state.ctx, &link)))
 }
 
@@ -93,13 +94,13 @@ pub async fn create_payment_link(
 pub async fn close_payment_link(
     State(state): State<AppState>,
     principal: Principal,
-    PathId(link_id): PathId,
+    PathId(link_id): PathId<PaymentLinkId>,
 ) -> ApiResult<Json<PaymentLinkBody>> {
     principal.require(Scope::PaymentLinksWrite)?;
     let link = store(&state.db)
-        .close_payment_link(&principal.account_id, &link_id, state.now())
+        .close_payment_link(&principal.account_id, link_id.as_str(), state.now())
         .await
-        .or_not_found("payment link", &link_id)?;
+        .or_not_found("payment link", link_id.as_str())?;
     tracing::info!(account_id = %principal.account_id, payment_link_id = %link.id, "payment link closed");
     Ok(Json(PaymentLinkBody::new(&state.ctx, &link)))
 }
@@ -114,15 +115,15 @@ pub async fn close_payment_link(
 pub async fn list_payment_link_payments(
     State(state): State<AppState>,
     principal: Principal,
-    PathId(link_id): PathId,
+    PathId(link_id): PathId<PaymentLinkId>,
     Query(params): Query<Vec<(String, String)>>,
 ) -> ApiResult<Json<Paginated<PaymentLinkPaymentBody>>> {
     principal.require(Scope::PaymentLinksRead)?;
     let query = ListQuery::parse(&params)?;
     let rows = store(&state.db)
-        .list_link_payments(&principal.account_id, &link_id, query.store_query())
+        .list_link_payments(&principal.account_id, link_id.as_str(), query.store_query())
         .await
-        .or_not_found("payment link", &link_id)?;
+        .or_not_found("payment link", link_id.as_str())?;
     Ok(Json(Paginated::new(
         &query,
         state

@@ -44,6 +44,13 @@ impl LinkStatus {
     }
 }
 
+crate::kernel::ids::id_type!(
+    /// Names one payment link (`payment_link`'s prefix, `general.md` §4).
+    PaymentLinkId,
+    crate::kernel::ids::prefix::PAYMENT_LINK,
+    "payment link"
+);
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PaymentLink {
     pub id: String,

@@ -1,13 +1,13 @@
 //! Payment links' SQL, compiled once per backend (see `mod.rs`).
 
 use super::{Backend, DB};
-use crate::kernel::ids::AccountId;
 use crate::areas::events::Event;
 use crate::areas::payment_links::model::{LINK_COLUMNS, LinkRow, LinkStatus, PaymentLink};
 use crate::areas::payment_links::store::PaymentLinkStore;
 use crate::areas::payments::model::{PAYMENT_COLUMNS, Payment, PaymentRow};
 use crate::db::{PageQuery, StoreError, StoreResult, to_micros};
 use crate::kernel::events::EventType;
+use crate::kernel::ids::AccountId;
 use crate::web::Context;
 
 impl Backend {
@@ -88,16 +88,21 @@ impl PaymentLinkStore for Backend {
         rows.into_iter().map(|row| row.into_link()).collect()
     }
 
-    async fn get_payment_link(&self, account_id: &AccountId, link_id: &str) -> StoreResult<PaymentLink> {
+    async fn get_payment_link(
+        &self,
+        account_id: &AccountId,
+        link_id: &str,
+    ) -> StoreResult<PaymentLink> {
         Self::fetch_payment_link(&self.read, account_id, link_id).await
     }
 
     async fn find_payment_link(&self, link_id: &str) -> StoreResult<(AccountId, PaymentLink)> {
-        let account_id: Option<AccountId> =
-            sqlx::query_scalar::<DB, AccountId>("SELECT account_id FROM payment_links WHERE id = $1")
-                .bind(link_id)
-                .fetch_optional(&self.read)
-                .await?;
+        let account_id: Option<AccountId> = sqlx::query_scalar::<DB, AccountId>(
+            "SELECT account_id FROM payment_links WHERE id = $1",
+        )
+        .bind(link_id)
+        .fetch_optional(&self.read)
+        .await?;
         let account_id = account_id.ok_or(StoreError::NotFound)?;
         let link = Self::fetch_payment_link(&self.read, &account_id, link_id).await?;
         Ok((account_id, link))

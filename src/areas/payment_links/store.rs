@@ -4,9 +4,9 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 
 use super::model::PaymentLink;
-use crate::kernel::ids::AccountId;
 use crate::areas::payments::Payment;
 use crate::db::{Db, PageQuery, StoreResult};
+use crate::kernel::ids::AccountId;
 use crate::web::Context;
 
 #[async_trait]
@@ -23,7 +23,11 @@ pub trait PaymentLinkStore: Send + Sync + 'static {
         account_id: &AccountId,
         page: PageQuery,
     ) -> StoreResult<Vec<PaymentLink>>;
-    async fn get_payment_link(&self, account_id: &AccountId, link_id: &str) -> StoreResult<PaymentLink>;
+    async fn get_payment_link(
+        &self,
+        account_id: &AccountId,
+        link_id: &str,
+    ) -> StoreResult<PaymentLink>;
     /// A link by its ID alone, with its account: for the public checkout page.
     async fn find_payment_link(&self, link_id: &str) -> StoreResult<(AccountId, PaymentLink)>;
     /// Closes an open link; any other state is refused.

@@ -11,9 +11,9 @@ use serde::Deserialize;
 
 use super::model::{Payment, PaymentTarget, PaymentUpdate};
 use super::store::store;
-use crate::kernel::ids::AccountId;
 use crate::areas::account;
 use crate::db::StoreError;
+use crate::kernel::ids::AccountId;
 use crate::kernel::ids::{self, prefix};
 use crate::kernel::money::Money;
 use crate::payments::{PaymentProvider, PaymentRequest, ProviderError};

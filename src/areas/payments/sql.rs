@@ -2,7 +2,6 @@
 //! the link paid in the same transaction, with its event.
 
 use super::{Backend, DB};
-use crate::kernel::ids::AccountId;
 use crate::areas::events::Event;
 use crate::areas::payments::model::{
     PAYMENT_COLUMNS, Payment, PaymentRow, PaymentTarget, PaymentUpdate,
@@ -10,6 +9,7 @@ use crate::areas::payments::model::{
 use crate::areas::payments::store::PaymentStore;
 use crate::db::{StoreError, StoreResult, to_micros};
 use crate::kernel::events::EventType;
+use crate::kernel::ids::AccountId;
 use crate::web::Context;
 
 impl Backend {

@@ -3,8 +3,8 @@
 use async_trait::async_trait;
 
 use super::model::{Payment, PaymentTarget, PaymentUpdate};
-use crate::kernel::ids::AccountId;
 use crate::db::{Db, StoreResult};
+use crate::kernel::ids::AccountId;
 use crate::web::Context;
 
 #[async_trait]

@@ -5,6 +5,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 
 use super::body::{DeliveryBody, WebhookBody};
+use super::model::WebhookId;
 use super::model::{CreateWebhookRequest, NewWebhook, Webhook, check_reachable, new_secret};
 use super::store::store;
 use crate::kernel::ids::{self, prefix};
@@ -46,13 +47,13 @@ pub async fn list_webhooks(
 pub async fn get_webhook(
     State(state): State<AppState>,
     principal: Principal,
-    PathId(webhook_id): PathId,
+    PathId(webhook_id): PathId<WebhookId>,
 ) -> ApiResult<Json<WebhookBody>> {
     principal.require(Scope::WebhooksRead)?;
     let webhook = store(&state.db)
-        .get_webhook(&principal.account_id, &webhook_id)
+        .get_webhook(&principal.account_id, webhook_id.as_str())
         .await
-        .or_not_found("webhook", &webhook_id)?;
+        .or_not_found("webhook", webhook_id.as_str())?;
     Ok(Json(WebhookBody::new(&state.ctx, webhook)))
 }
 
@@ -98,13 +99,13 @@ pub async fn create_webhook(
 pub async fn delete_webhook(
     State(state): State<AppState>,
     principal: Principal,
-    PathId(webhook_id): PathId,
+    PathId(webhook_id): PathId<WebhookId>,
 ) -> ApiResult<StatusCode> {
     principal.require(Scope::WebhooksWrite)?;
     store(&state.db)
-        .delete_webhook(&principal.account_id, &webhook_id, state.now())
+        .delete_webhook(&principal.account_id, webhook_id.as_str(), state.now())
         .await
-        .or_not_found("webhook", &webhook_id)?;
+        .or_not_found("webhook", webhook_id.as_str())?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -120,18 +121,22 @@ pub async fn delete_webhook(
 pub async fn list_webhook_deliveries(
     State(state): State<AppState>,
     principal: Principal,
-    PathId(webhook_id): PathId,
+    PathId(webhook_id): PathId<WebhookId>,
     Query(params): Query<Vec<(String, String)>>,
 ) -> ApiResult<Json<Paginated<DeliveryBody>>> {
     principal.require(Scope::WebhooksRead)?;
     let query = ListQuery::parse(&params)?;
     // The deliveries query alone would answer an empty page for a foreign or unknown ID.
     store(&state.db)
-        .get_webhook(&principal.account_id, &webhook_id)
+        .get_webhook(&principal.account_id, webhook_id.as_str())
         .await
-        .or_not_found("webhook", &webhook_id)?;
+        .or_not_found("webhook", webhook_id.as_str())?;
     let rows = store(&state.db)
-        .list_webhook_deliveries(&principal.account_id, &webhook_id, query.store_query())
+        .list_webhook_deliveries(
+            &principal.account_id,
+            webhook_id.as_str(),
+            query.store_query(),
+        )
         .await?;
     Ok(Json(Paginated::new(
         &query,

@@ -18,6 +18,13 @@ use crate::kernel::events::EventType;
 use crate::kernel::input::{FieldErrors, Fields, TextKind, given};
 use crate::kernel::net::is_public_ip;
 
+crate::kernel::ids::id_type!(
+    /// Names one webhook (`webhook`'s prefix, `general.md` §4).
+    WebhookId,
+    crate::kernel::ids::prefix::WEBHOOK,
+    "webhook"
+);
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Webhook {
     pub id: String,

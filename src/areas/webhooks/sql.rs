@@ -1,15 +1,19 @@
 //! Webhooks' SQL, compiled once per backend (see `mod.rs`).
 
 use super::{Backend, DB};
-use crate::kernel::ids::AccountId;
 use crate::areas::webhooks::model::{Webhook, WebhookRow};
 use crate::areas::webhooks::store::WebhookStore;
 use crate::db::{PageQuery, StoreError, StoreResult, one_changed, to_micros};
+use crate::kernel::ids::AccountId;
 use crate::outbox::{DELIVERY_SELECT, DeliveryRecord, DeliveryRow};
 
 #[async_trait::async_trait]
 impl WebhookStore for Backend {
-    async fn create_webhook(&self, account_id: &AccountId, webhook: &Webhook) -> StoreResult<Webhook> {
+    async fn create_webhook(
+        &self,
+        account_id: &AccountId,
+        webhook: &Webhook,
+    ) -> StoreResult<Webhook> {
         sqlx::query::<DB>(
             "INSERT INTO webhooks (id, account_id, type, url, secret, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
         )
@@ -24,7 +28,11 @@ impl WebhookStore for Backend {
         Ok(webhook.clone())
     }
 
-    async fn list_webhooks(&self, account_id: &AccountId, page: PageQuery) -> StoreResult<Vec<Webhook>> {
+    async fn list_webhooks(
+        &self,
+        account_id: &AccountId,
+        page: PageQuery,
+    ) -> StoreResult<Vec<Webhook>> {
         let rows: Vec<WebhookRow> = sqlx::query_as::<DB, _>(
             "SELECT id, type, url, secret, created_at FROM webhooks
              WHERE account_id = $1 AND deleted_at IS NULL

@@ -4,14 +4,22 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 
 use super::model::Webhook;
-use crate::kernel::ids::AccountId;
 use crate::db::{Db, PageQuery, StoreResult};
+use crate::kernel::ids::AccountId;
 use crate::outbox::DeliveryRecord;
 
 #[async_trait]
 pub trait WebhookStore: Send + Sync + 'static {
-    async fn create_webhook(&self, account_id: &AccountId, webhook: &Webhook) -> StoreResult<Webhook>;
-    async fn list_webhooks(&self, account_id: &AccountId, page: PageQuery) -> StoreResult<Vec<Webhook>>;
+    async fn create_webhook(
+        &self,
+        account_id: &AccountId,
+        webhook: &Webhook,
+    ) -> StoreResult<Webhook>;
+    async fn list_webhooks(
+        &self,
+        account_id: &AccountId,
+        page: PageQuery,
+    ) -> StoreResult<Vec<Webhook>>;
     async fn get_webhook(&self, account_id: &AccountId, webhook_id: &str) -> StoreResult<Webhook>;
     /// Deletes the subscription; its pending deliveries are not sent any more.
     async fn delete_webhook(
