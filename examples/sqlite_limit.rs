@@ -24,8 +24,11 @@ use clap::Parser;
 use jiff::tz::TimeZone;
 use portaal::areas::account::admin;
 use portaal::areas::customer_invoices::group_commit::create_in_transaction;
+use portaal::areas::customer_invoices::model::InvoiceId;
 use portaal::areas::customer_invoices::{CustomerInvoice, InvoiceContent, NewInvoiceRecord};
-use portaal::areas::customers::{self, model::NewCustomer};
+use portaal::areas::customers;
+use portaal::areas::customers::model::{CustomerId, NewCustomer};
+use portaal::areas::webhooks::model::WebhookId;
 use portaal::areas::webhooks::{self, Webhook};
 use portaal::db::Db;
 use portaal::kernel::clock::SystemClock;
@@ -77,7 +80,7 @@ enum Sync {
 struct Setup {
     pool: SqlitePool,
     account_id: portaal::kernel::ids::AccountId,
-    customer_ids: Vec<String>,
+    customer_ids: Vec<CustomerId>,
     ctx: Arc<Context>,
 }
 
@@ -202,7 +205,7 @@ async fn seed(
     let account = admin::create_account(&db, ctx.clock.as_ref(), "Benchmark account", None).await?;
     let mut customer_ids = Vec::with_capacity(customers);
     for i in 0..customers {
-        let id = ids::new_id(ids::prefix::CUSTOMER);
+        let id = CustomerId::new();
         let new = NewCustomer {
             company_name: format!("Benchmark Customer {i} B.V."),
             address: format!("Keizersgracht {}", i + 1),
@@ -219,7 +222,7 @@ async fn seed(
     }
     if webhook {
         let hook = Webhook {
-            id: ids::new_id(ids::prefix::WEBHOOK),
+            id: WebhookId::new(),
             event_type: EventType::InvoiceCreated,
             url: "http://127.0.0.1:9/never-called".into(),
             secret: "OUJX2prdBbJxR77BZlGz".into(),
@@ -342,7 +345,7 @@ async fn create_invoice(setup: &Setup, number: &str) -> anyhow::Result<()> {
     let lines = random_lines();
     let issued_at = "2025-04-14".parse()?;
     let invoice = CustomerInvoice {
-        id: ids::new_id(ids::prefix::CUSTOMER_INVOICE),
+        id: InvoiceId::new(),
         customer_id,
         invoice_number: number.to_owned(),
         issued_at,

@@ -6,11 +6,14 @@ use std::sync::Arc;
 
 use jiff::{SignedDuration, Timestamp};
 use portaal::areas::account::{AccountPatch, NewAccount};
+use portaal::areas::customer_invoices::model::InvoiceId;
 use portaal::areas::customer_invoices::{CustomerInvoice, InvoiceContent, NewInvoiceRecord};
-use portaal::areas::customers::model::NewCustomer;
+use portaal::areas::customers::model::{CustomerId, NewCustomer};
+use portaal::areas::payment_links::model::PaymentLinkId;
 use portaal::areas::payment_links::{LinkStatus, PaymentLink};
 use portaal::areas::payments::{Payment, PaymentTarget, PaymentUpdate};
 use portaal::areas::webhooks::Webhook;
+use portaal::areas::webhooks::model::WebhookId;
 use portaal::db::{Db, PageQuery, StoreError};
 use portaal::kernel::clock::ManualClock;
 use portaal::kernel::events::EventType;
@@ -31,6 +34,10 @@ fn context() -> Context {
     }
 }
 
+fn cst(id: &str) -> CustomerId {
+    CustomerId::parse(id).unwrap()
+}
+
 fn at(text: &str) -> Timestamp {
     text.parse().unwrap()
 }
@@ -47,10 +54,10 @@ fn customer() -> NewCustomer {
     }
 }
 
-fn invoice(customer_id: &str, number: &str) -> NewInvoiceRecord {
+fn invoice(customer_id: &CustomerId, number: &str) -> NewInvoiceRecord {
     let invoice = CustomerInvoice {
-        id: portaal::kernel::ids::new_id("inv"),
-        customer_id: customer_id.into(),
+        id: InvoiceId::new(),
+        customer_id: customer_id.clone(),
         invoice_number: number.into(),
         issued_at: "2025-03-01".parse().unwrap(),
         due_at: "2025-03-15".parse().unwrap(),
@@ -102,7 +109,7 @@ async fn story(db: Db) {
 
     // A webhook listens to new invoices; another account's customer stays invisible.
     let hook = Webhook {
-        id: portaal::kernel::ids::new_id("wbh"),
+        id: WebhookId::new(),
         event_type: EventType::InvoiceCreated,
         url: "http://127.0.0.1:9/hook".into(),
         secret: "secret".into(),
@@ -113,16 +120,16 @@ async fn story(db: Db) {
         .await
         .unwrap();
     let c = portaal::areas::customers::store(&db)
-        .create_customer(a, "cst_storystory0001", &customer(), &ctx)
+        .create_customer(a, &cst("cst_storystory0001"), &customer(), &ctx)
         .await
         .unwrap();
     portaal::areas::customers::store(&db)
-        .create_customer(&other.id, "cst_storystory0002", &customer(), &ctx)
+        .create_customer(&other.id, &cst("cst_storystory0002"), &customer(), &ctx)
         .await
         .unwrap();
     assert!(matches!(
         portaal::areas::customers::store(&db)
-            .get_customer(a, "cst_storystory0002")
+            .get_customer(a, &cst("cst_storystory0002"))
             .await,
         Err(StoreError::NotFound)
     ));
@@ -151,7 +158,7 @@ async fn story(db: Db) {
     assert!(
         matches!(portaal::areas::customer_invoices::store(&db).create_invoice(a, dup, &ctx).await, Err(StoreError::Invalid(e)) if e.contains_key("invoiceNumber"))
     );
-    let foreign = invoice("cst_storystory0002", "S-2");
+    let foreign = invoice(&cst("cst_storystory0002"), "S-2");
     assert!(
         matches!(portaal::areas::customer_invoices::store(&db).create_invoice(a, foreign, &ctx).await, Err(StoreError::Invalid(e)) if e.contains_key("customerId"))
     );
@@ -371,7 +378,7 @@ async fn payments_story(db: Db) {
     );
 
     let c = portaal::areas::customers::store(&db)
-        .create_customer(a, "cst_betaalstory001", &customer(), &ctx)
+        .create_customer(a, &cst("cst_betaalstory001"), &customer(), &ctx)
         .await
         .unwrap();
     let inv = portaal::areas::customer_invoices::store(&db)
@@ -479,7 +486,7 @@ async fn payments_story(db: Db) {
 
     // A single-use link is paid by its first payment; a closed one cannot be closed again.
     let link = |id: &str, reusable: bool, expires_at: Option<Timestamp>| PaymentLink {
-        id: id.into(),
+        id: PaymentLinkId::parse(id).unwrap(),
         description: "Contributie".into(),
         amount: Money::from_cents(1295),
         reusable,

@@ -129,6 +129,12 @@ macro_rules! id_type {
                 $crate::kernel::ids::has_prefix(text, $prefix).then(|| Self(text.to_owned()))
             }
 
+            /// An ID a client sent as a reference (a body's `customerId`): it may name
+            /// nothing, and the store checks that it names an object of the account.
+            pub fn from_request(text: String) -> Self {
+                Self(text)
+            }
+
             /// An ID read back from storage (checked when it was stored).
             pub fn from_stored(text: String) -> Self {
                 Self(text)

@@ -626,7 +626,7 @@ async fn without_the_private_network_setting_nothing_is_sent_to_local_addresses(
         ("wbh_localhostname1", url.replace("127.0.0.1", "localhost")),
     ] {
         let webhook = portaal::areas::webhooks::Webhook {
-            id: id.to_owned(),
+            id: portaal::areas::webhooks::model::WebhookId::parse(id).unwrap(),
             event_type: portaal::kernel::events::EventType::CustomerCreated,
             url: target,
             secret: "s".repeat(20),

@@ -150,7 +150,7 @@ async fn a_deleted_webhook_is_204_then_gone_from_get_list_and_deliveries() {
     let recorded = portaal::areas::webhooks::store(&app.db)
         .list_webhook_deliveries(
             &app.account_id,
-            &id,
+            &portaal::areas::webhooks::model::WebhookId::parse(&id).unwrap(),
             PageQuery {
                 offset: 0,
                 limit: 10,

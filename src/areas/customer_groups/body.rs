@@ -23,7 +23,7 @@ impl CustomerGroupBody {
     pub fn new(ctx: &Context, g: CustomerGroup) -> CustomerGroupBody {
         CustomerGroupBody {
             created_at: ctx.atom(g.created_at),
-            id: g.id,
+            id: g.id.into_string(),
             name: g.name,
         }
     }

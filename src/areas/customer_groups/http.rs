@@ -11,7 +11,7 @@ use super::model::{
 };
 use super::store::store;
 use crate::areas::customers::CustomerBody;
-use crate::kernel::ids::{self, prefix};
+use crate::areas::customers::model::CustomerId;
 use crate::kernel::scopes::Scope;
 use crate::web::AppState;
 use crate::web::auth::Principal;
@@ -55,7 +55,7 @@ pub async fn get_customer_group(
 ) -> ApiResult<Json<CustomerGroupBody>> {
     principal.require(Scope::CustomersRead)?;
     let group = store(&state.db)
-        .get_customer_group(&principal.account_id, group_id.as_str())
+        .get_customer_group(&principal.account_id, &group_id)
         .await
         .or_not_found("customer group", group_id.as_str())?;
     Ok(Json(CustomerGroupBody::new(&state.ctx, group)))
@@ -72,7 +72,7 @@ pub async fn create_customer_group(
 ) -> ApiResult<(StatusCode, Json<CustomerGroupBody>)> {
     principal.require(Scope::CustomersWrite)?;
     let new = NewGroup::try_from(body).map_err(ApiError::validation)?;
-    let id = ids::new_id(prefix::CUSTOMER_GROUP);
+    let id = CustomerGroupId::new();
     let group = store(&state.db)
         .create_customer_group(&principal.account_id, &id, &new, state.now())
         .await?;
@@ -97,7 +97,7 @@ pub async fn edit_customer_group(
     principal.require(Scope::CustomersWrite)?;
     let name = body.parse().map_err(ApiError::validation)?;
     let group = store(&state.db)
-        .rename_customer_group(&principal.account_id, group_id.as_str(), &name)
+        .rename_customer_group(&principal.account_id, &group_id, &name)
         .await
         .or_not_found("customer group", group_id.as_str())?;
     Ok(Json(CustomerGroupBody::new(&state.ctx, group)))
@@ -116,7 +116,7 @@ pub async fn delete_customer_group(
 ) -> ApiResult<StatusCode> {
     principal.require(Scope::CustomersWrite)?;
     store(&state.db)
-        .delete_customer_group(&principal.account_id, group_id.as_str())
+        .delete_customer_group(&principal.account_id, &group_id)
         .await
         .or_not_found("customer group", group_id.as_str())?;
     Ok(StatusCode::NO_CONTENT)
@@ -137,12 +137,7 @@ pub async fn add_customers_to_group(
     principal.require(Scope::CustomersWrite)?;
     let customers = body.parse().map_err(ApiError::validation)?;
     let members = store(&state.db)
-        .add_customers_to_group(
-            &principal.account_id,
-            group_id.as_str(),
-            &customers,
-            state.now(),
-        )
+        .add_customers_to_group(&principal.account_id, &group_id, &customers, state.now())
         .await
         .or_not_found("customer group", group_id.as_str())?;
     Ok(Json(CustomerList {
@@ -166,13 +161,20 @@ pub async fn remove_customer_from_group(
     PathIds(group_id, customer_id): PathIds,
 ) -> ApiResult<StatusCode> {
     principal.require(Scope::CustomersWrite)?;
+    let not_in_group = || {
+        ApiError::NotFound("That group does not exist, or the customer is not in it.".to_owned())
+    };
+    let (Some(group_id), Some(customer_id)) = (
+        CustomerGroupId::parse(&group_id),
+        CustomerId::parse(&customer_id),
+    ) else {
+        return Err(not_in_group());
+    };
     store(&state.db)
-        .remove_customer_from_group(&principal.account_id, group_id.as_str(), &customer_id)
+        .remove_customer_from_group(&principal.account_id, &group_id, &customer_id)
         .await
         .map_err(|e| match e {
-            crate::db::StoreError::NotFound => ApiError::NotFound(
-                "That group does not exist, or the customer is not in it.".to_owned(),
-            ),
+            crate::db::StoreError::NotFound => not_in_group(),
             other => other.into(),
         })?;
     Ok(StatusCode::NO_CONTENT)

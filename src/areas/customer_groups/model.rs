@@ -21,7 +21,7 @@ crate::kernel::ids::id_type!(
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CustomerGroup {
-    pub id: String,
+    pub id: CustomerGroupId,
     pub name: String,
     pub created_at: Timestamp,
 }

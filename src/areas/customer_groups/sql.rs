@@ -1,13 +1,15 @@
 //! Customer groups' SQL, compiled once per backend (see `mod.rs`).
 
 use super::{Backend, DB};
+use crate::areas::customer_groups::model::CustomerGroupId;
 use crate::areas::customer_groups::model::{CustomerGroup, NewGroup};
 use crate::areas::customer_groups::store::GroupStore;
+use crate::areas::customers::model::CustomerId;
 use crate::areas::customers::{CUSTOMER_SELECT, Customer, CustomerRow};
 use crate::db::{PageQuery, StoreError, StoreResult, from_micros, one_changed, to_micros};
 use crate::kernel::ids::AccountId;
 
-fn group(row: (String, String, i64)) -> CustomerGroup {
+fn group(row: (CustomerGroupId, String, i64)) -> CustomerGroup {
     CustomerGroup {
         id: row.0,
         name: row.1,
@@ -19,12 +21,12 @@ impl Backend {
     async fn fetch_customer_group<'e, E>(
         executor: E,
         account_id: &AccountId,
-        group_id: &str,
+        group_id: &CustomerGroupId,
     ) -> StoreResult<CustomerGroup>
     where
         E: sqlx::Executor<'e, Database = DB>,
     {
-        let row: Option<(String, String, i64)> = sqlx::query_as::<DB, _>(
+        let row: Option<(CustomerGroupId, String, i64)> = sqlx::query_as::<DB, _>(
             "SELECT id, name, created_at FROM customer_groups WHERE account_id = $1 AND id = $2",
         )
         .bind(account_id)
@@ -38,7 +40,7 @@ impl Backend {
     async fn add_group_members(
         tx: &mut <DB as sqlx::Database>::Connection,
         account_id: &AccountId,
-        group_id: &str,
+        group_id: &CustomerGroupId,
         customer_ids: &[String],
         at: jiff::Timestamp,
     ) -> StoreResult<()> {
@@ -67,7 +69,7 @@ impl GroupStore for Backend {
         account_id: &AccountId,
         page: PageQuery,
     ) -> StoreResult<Vec<CustomerGroup>> {
-        let rows: Vec<(String, String, i64)> = sqlx::query_as::<DB, _>(
+        let rows: Vec<(CustomerGroupId, String, i64)> = sqlx::query_as::<DB, _>(
             "SELECT id, name, created_at FROM customer_groups WHERE account_id = $1
              ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3",
         )
@@ -82,7 +84,7 @@ impl GroupStore for Backend {
     async fn get_customer_group(
         &self,
         account_id: &AccountId,
-        group_id: &str,
+        group_id: &CustomerGroupId,
     ) -> StoreResult<CustomerGroup> {
         Self::fetch_customer_group(&self.read, account_id, group_id).await
     }
@@ -90,7 +92,7 @@ impl GroupStore for Backend {
     async fn create_customer_group(
         &self,
         account_id: &AccountId,
-        id: &str,
+        id: &CustomerGroupId,
         new: &NewGroup,
         at: jiff::Timestamp,
     ) -> StoreResult<CustomerGroup> {
@@ -113,7 +115,7 @@ impl GroupStore for Backend {
     async fn rename_customer_group(
         &self,
         account_id: &AccountId,
-        group_id: &str,
+        group_id: &CustomerGroupId,
         name: &str,
     ) -> StoreResult<CustomerGroup> {
         let mut tx = self.write.begin().await?;
@@ -134,7 +136,7 @@ impl GroupStore for Backend {
     async fn delete_customer_group(
         &self,
         account_id: &AccountId,
-        group_id: &str,
+        group_id: &CustomerGroupId,
     ) -> StoreResult<()> {
         let result =
             sqlx::query::<DB>("DELETE FROM customer_groups WHERE account_id = $1 AND id = $2")
@@ -148,7 +150,7 @@ impl GroupStore for Backend {
     async fn add_customers_to_group(
         &self,
         account_id: &AccountId,
-        group_id: &str,
+        group_id: &CustomerGroupId,
         customer_ids: &[String],
         at: jiff::Timestamp,
     ) -> StoreResult<Vec<Customer>> {
@@ -173,8 +175,8 @@ impl GroupStore for Backend {
     async fn remove_customer_from_group(
         &self,
         account_id: &AccountId,
-        group_id: &str,
-        customer_id: &str,
+        group_id: &CustomerGroupId,
+        customer_id: &CustomerId,
     ) -> StoreResult<()> {
         let result = sqlx::query::<DB>(
             "DELETE FROM customer_group_members

@@ -4,7 +4,9 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 
 use super::model::{CustomerGroup, NewGroup};
+use crate::areas::customer_groups::model::CustomerGroupId;
 use crate::areas::customers::Customer;
+use crate::areas::customers::model::CustomerId;
 use crate::db::{Db, PageQuery, StoreResult};
 use crate::kernel::ids::AccountId;
 
@@ -18,42 +20,42 @@ pub trait GroupStore: Send + Sync + 'static {
     async fn get_customer_group(
         &self,
         account_id: &AccountId,
-        group_id: &str,
+        group_id: &CustomerGroupId,
     ) -> StoreResult<CustomerGroup>;
     /// Creates a group with the given members; IDs that are not live customers of the
     /// account are skipped, as the reference documents.
     async fn create_customer_group(
         &self,
         account_id: &AccountId,
-        id: &str,
+        id: &CustomerGroupId,
         new: &NewGroup,
         at: Timestamp,
     ) -> StoreResult<CustomerGroup>;
     async fn rename_customer_group(
         &self,
         account_id: &AccountId,
-        group_id: &str,
+        group_id: &CustomerGroupId,
         name: &str,
     ) -> StoreResult<CustomerGroup>;
     async fn delete_customer_group(
         &self,
         account_id: &AccountId,
-        group_id: &str,
+        group_id: &CustomerGroupId,
     ) -> StoreResult<()>;
     /// Adds the live customers among `customer_ids` (others are skipped) and returns every
     /// member of the group afterwards.
     async fn add_customers_to_group(
         &self,
         account_id: &AccountId,
-        group_id: &str,
+        group_id: &CustomerGroupId,
         customer_ids: &[String],
         at: Timestamp,
     ) -> StoreResult<Vec<Customer>>;
     async fn remove_customer_from_group(
         &self,
         account_id: &AccountId,
-        group_id: &str,
-        customer_id: &str,
+        group_id: &CustomerGroupId,
+        customer_id: &CustomerId,
     ) -> StoreResult<()>;
 }
 

@@ -37,6 +37,8 @@ use async_trait::async_trait;
 use super::document::stored_or_rendered;
 use super::model::pdf_file_name;
 use super::store::store;
+use crate::areas::customer_invoices::model::InvoiceId;
+use crate::areas::customers::model::CustomerId;
 use crate::areas::{account, customers};
 use crate::db::{Db, StoreError};
 pub use crate::kernel::format::Language;
@@ -155,7 +157,10 @@ impl Composer for InvoiceMail {
         })?;
         let customer_id = event["data"]["customerId"].as_str().unwrap_or_default();
         let customer = match customers::store(&self.db)
-            .get_customer(&delivery.account_id, customer_id)
+            .get_customer(
+                &delivery.account_id,
+                &CustomerId::from_request(customer_id.to_owned()),
+            )
             .await
         {
             Ok(customer) => customer,
@@ -193,7 +198,8 @@ impl InvoiceMail {
         invoice_id: &str,
         payment_url: &str,
     ) -> Result<Vec<u8>, StoreError> {
-        let invoice = store(&self.db).get_invoice(account_id, invoice_id).await?;
+        let invoice_id = InvoiceId::from_stored(invoice_id.to_owned());
+        let invoice = store(&self.db).get_invoice(account_id, &invoice_id).await?;
         stored_or_rendered(&self.db, account_id, &invoice, payment_url).await
     }
 }

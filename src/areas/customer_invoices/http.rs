@@ -16,7 +16,8 @@ use super::model::{
     NewInvoiceRecord, NewManualInvoice, NotificationStatus,
 };
 use super::store::store;
-use crate::kernel::ids::{self, AccountId, prefix};
+use crate::areas::customers::model::CustomerId;
+use crate::kernel::ids::{self, AccountId};
 use crate::kernel::input::{FieldErrors, add_error};
 use crate::kernel::lines;
 use crate::kernel::scopes::Scope;
@@ -65,8 +66,9 @@ pub(super) fn new_invoice(
     issued_at: jiff::civil::Date,
 ) -> CustomerInvoice {
     CustomerInvoice {
-        id: ids::new_id(prefix::CUSTOMER_INVOICE),
-        customer_id,
+        id: InvoiceId::new(),
+        // The store checks that it names a live customer of the account (422 otherwise).
+        customer_id: CustomerId::from_request(customer_id),
         invoice_number,
         issued_at,
         due_at: issued_at,
@@ -152,7 +154,7 @@ fn parse_filter(params: &[(String, String)]) -> ApiResult<(InvoiceFilter, Vec<(S
     };
     if let Some(customer_id) = value("customerId") {
         if ids::is_well_formed(customer_id) {
-            filter.customer_id = Some(customer_id.to_owned());
+            filter.customer_id = Some(CustomerId::from_request(customer_id.to_owned()));
             kept.push(("customerId".to_owned(), customer_id.to_owned()));
         } else {
             add_error(
@@ -215,7 +217,7 @@ pub async fn get_customer_invoice(
 ) -> ApiResult<Json<CustomerInvoiceBody>> {
     principal.require(Scope::InvoicesRead)?;
     let invoice = store(&state.db)
-        .get_invoice(&principal.account_id, invoice_id.as_str())
+        .get_invoice(&principal.account_id, &invoice_id)
         .await
         .or_not_found("customer invoice", invoice_id.as_str())?;
     Ok(Json(CustomerInvoiceBody::new(&state.ctx, invoice)))
@@ -238,12 +240,7 @@ pub async fn mark_customer_invoice_paid(
         .parse(&state.ctx.time_zone, state.now())
         .map_err(ApiError::validation)?;
     let invoice = store(&state.db)
-        .mark_invoice_paid(
-            &principal.account_id,
-            invoice_id.as_str(),
-            paid_at,
-            &state.ctx,
-        )
+        .mark_invoice_paid(&principal.account_id, &invoice_id, paid_at, &state.ctx)
         .await
         .or_not_found("customer invoice", invoice_id.as_str())?;
     tracing::info!(account_id = %principal.account_id, invoice_id = %invoice.id, "customer invoice marked paid");
@@ -264,7 +261,7 @@ pub async fn delete_customer_invoice(
 ) -> ApiResult<StatusCode> {
     principal.require(Scope::InvoicesWrite)?;
     store(&state.db)
-        .delete_invoice(&principal.account_id, invoice_id.as_str(), &state.ctx)
+        .delete_invoice(&principal.account_id, &invoice_id, &state.ctx)
         .await
         .or_not_found("customer invoice", invoice_id.as_str())?;
     tracing::info!(account_id = %principal.account_id, invoice_id = %invoice_id, "customer invoice deleted");
@@ -283,14 +280,14 @@ pub async fn get_customer_invoice_pdf(
 ) -> ApiResult<Json<CloudFile>> {
     principal.require(Scope::InvoicesRead)?;
     let invoice = store(&state.db)
-        .get_invoice(&principal.account_id, invoice_id.as_str())
+        .get_invoice(&principal.account_id, &invoice_id)
         .await
         .or_not_found("customer invoice", invoice_id.as_str())?;
     let expires = state.now() + LIFETIME;
     let token = state.signer.sign(
         PDF_LINK,
         principal.account_id.as_str(),
-        &invoice.id,
+        invoice.id.as_str(),
         expires,
     );
     Ok(Json(CloudFile {
@@ -319,8 +316,9 @@ pub(super) async fn download_customer_invoice_pdf(
         })?;
     // A link signed by us holds an account ID; anything else cannot have been.
     let account_id = AccountId::parse(&target.account_id).ok_or_else(invalid)?;
+    let invoice_id = InvoiceId::parse(&target.object_id).ok_or_else(invalid)?;
     let invoice = store(&state.db)
-        .get_invoice(&account_id, &target.object_id)
+        .get_invoice(&account_id, &invoice_id)
         .await
         .or_not_found("customer invoice", &target.object_id)?;
     let bytes = document::invoice_pdf(&state, &account_id, &invoice)

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
 
+use crate::areas::customers::model::CustomerId;
 use crate::db::{StoreError, StoreResult, decode_date, from_micros};
 use crate::kernel::input::{FieldErrors, Fields, TextKind, given};
 use crate::kernel::lines::{ManualLine, ManualLineRequest, parse_lines};
@@ -40,8 +41,8 @@ crate::kernel::ids::id_type!(
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CustomerInvoice {
-    pub id: String,
-    pub customer_id: String,
+    pub id: InvoiceId,
+    pub customer_id: CustomerId,
     pub invoice_number: String,
     pub issued_at: Date,
     pub due_at: Date,
@@ -107,7 +108,7 @@ pub struct NewInvoiceRecord {
 
 #[derive(Debug, Clone, Default)]
 pub struct InvoiceFilter {
-    pub customer_id: Option<String>,
+    pub customer_id: Option<CustomerId>,
     pub paid: Option<bool>,
     pub issued_from: Option<Date>,
     pub issued_to: Option<Date>,
@@ -166,8 +167,8 @@ pub fn lines_from_json(text: &str) -> StoreResult<Vec<ManualLine>> {
 
 #[derive(sqlx::FromRow)]
 pub struct InvoiceRow {
-    id: String,
-    customer_id: String,
+    id: InvoiceId,
+    customer_id: CustomerId,
     invoice_number: String,
     issued_at: String,
     due_at: String,

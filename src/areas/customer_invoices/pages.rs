@@ -10,11 +10,12 @@ use super::model::{CustomerInvoice, InvoiceContent};
 use super::store::store;
 use crate::areas::account;
 use crate::areas::account::view::{self, SellerView, TransferView, logo_response, texts_for};
+use crate::areas::customer_invoices::model::InvoiceId;
 use crate::areas::customers::Customer;
 use crate::areas::payments::PaymentTarget;
 use crate::areas::payments::flow::{self as pay, PageQuery, Started};
 use crate::db::StoreError;
-use crate::kernel::ids::{self, AccountId};
+use crate::kernel::ids::AccountId;
 use crate::kernel::lines;
 use crate::web::AppState;
 use crate::web::pages::{Texts, not_found, render, same_secret};
@@ -30,10 +31,13 @@ pub struct Opened {
 /// The invoice behind the URL; otherwise the response to give: the one "not found" page
 /// for anything that must look unknown, or a 500.
 async fn open(state: &AppState, invoice_id: &str, token: &str) -> Result<Opened, Response> {
-    if !ids::is_well_formed(invoice_id) || token.is_empty() || token.len() > 128 {
+    let Some(invoice_id) = InvoiceId::parse(invoice_id) else {
+        return Err(not_found());
+    };
+    if token.is_empty() || token.len() > 128 {
         return Err(not_found());
     }
-    match store(&state.db).find_invoice(invoice_id).await {
+    match store(&state.db).find_invoice(&invoice_id).await {
         Ok((account_id, invoice)) if same_secret(token, &invoice.payment_token) => {
             let url = state.ctx.public_url(&invoice.page_path());
             Ok(Opened {

@@ -6,10 +6,12 @@
 use std::sync::Arc;
 
 use super::{Backend, DB};
+use crate::areas::customer_invoices::model::InvoiceId;
 use crate::areas::customer_invoices::model::{
     CustomerInvoice, INVOICE_COLUMNS, InvoiceFilter, InvoiceRow, NewInvoiceRecord, stored_lines,
 };
 use crate::areas::customer_invoices::store::{CreateCheck, Decider, InvoiceStore, TAKEN};
+use crate::areas::customers::model::CustomerId;
 use crate::areas::customers::{CUSTOMER_SELECT, Customer, CustomerRow};
 use crate::areas::events::Event;
 use crate::db::{PageQuery, StoreError, StoreResult, invalid_if_taken, to_micros};
@@ -31,7 +33,7 @@ impl Backend {
     pub(crate) async fn fetch_invoice<'e, E>(
         executor: E,
         account_id: &AccountId,
-        invoice_id: &str,
+        invoice_id: &InvoiceId,
     ) -> StoreResult<CustomerInvoice>
     where
         E: sqlx::Executor<'e, Database = DB>,
@@ -158,7 +160,7 @@ impl Backend {
     /// Stores a new invoice's PDF in its create's transaction.
     pub(crate) async fn insert_invoice_pdf(
         conn: &mut Conn,
-        invoice_id: &str,
+        invoice_id: &InvoiceId,
         pdf: &[u8],
     ) -> StoreResult<()> {
         sqlx::query::<DB>("INSERT INTO invoice_pdfs (invoice_id, bytes) VALUES ($1, $2)")
@@ -305,7 +307,7 @@ impl InvoiceStore for Backend {
     async fn get_invoice(
         &self,
         account_id: &AccountId,
-        invoice_id: &str,
+        invoice_id: &InvoiceId,
     ) -> StoreResult<CustomerInvoice> {
         Self::fetch_invoice(&self.read, account_id, invoice_id).await
     }
@@ -313,7 +315,7 @@ impl InvoiceStore for Backend {
     async fn mark_invoice_paid(
         &self,
         account_id: &AccountId,
-        invoice_id: &str,
+        invoice_id: &InvoiceId,
         paid_at: jiff::Timestamp,
         ctx: &Context,
     ) -> StoreResult<CustomerInvoice> {
@@ -345,7 +347,7 @@ impl InvoiceStore for Backend {
     async fn delete_invoice(
         &self,
         account_id: &AccountId,
-        invoice_id: &str,
+        invoice_id: &InvoiceId,
         ctx: &Context,
     ) -> StoreResult<()> {
         let mut tx = self.write.begin().await?;
@@ -370,7 +372,7 @@ impl InvoiceStore for Backend {
     async fn get_invoice_pdf(
         &self,
         account_id: &AccountId,
-        invoice_id: &str,
+        invoice_id: &InvoiceId,
     ) -> StoreResult<Vec<u8>> {
         let bytes: Option<Vec<u8>> = sqlx::query_scalar::<DB, Vec<u8>>(
             "SELECT p.bytes FROM invoice_pdfs p JOIN customer_invoices i ON i.id = p.invoice_id
@@ -386,7 +388,7 @@ impl InvoiceStore for Backend {
     async fn keep_invoice_pdf(
         &self,
         account_id: &AccountId,
-        invoice_id: &str,
+        invoice_id: &InvoiceId,
         bytes: Vec<u8>,
     ) -> StoreResult<Vec<u8>> {
         let mut tx = self.write.begin().await?;
@@ -421,7 +423,10 @@ impl InvoiceStore for Backend {
         Ok(counted.unwrap_or(0))
     }
 
-    async fn find_invoice(&self, invoice_id: &str) -> StoreResult<(AccountId, CustomerInvoice)> {
+    async fn find_invoice(
+        &self,
+        invoice_id: &InvoiceId,
+    ) -> StoreResult<(AccountId, CustomerInvoice)> {
         let account_id: Option<AccountId> = sqlx::query_scalar::<DB, AccountId>(
             "SELECT account_id FROM customer_invoices WHERE id = $1 AND deleted_at IS NULL",
         )
@@ -436,7 +441,7 @@ impl InvoiceStore for Backend {
     async fn get_invoice_customer(
         &self,
         account_id: &AccountId,
-        customer_id: &str,
+        customer_id: &CustomerId,
     ) -> StoreResult<Customer> {
         let sql = format!("{} WHERE c.account_id = $1 AND c.id = $2", CUSTOMER_SELECT);
         let row: Option<CustomerRow> = sqlx::query_as::<DB, _>(&sql)

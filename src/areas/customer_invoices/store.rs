@@ -10,7 +10,9 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 
 use super::model::{CustomerInvoice, InvoiceFilter, NewInvoiceRecord, due_date};
+use crate::areas::customer_invoices::model::InvoiceId;
 use crate::areas::customers::Customer;
+use crate::areas::customers::model::CustomerId;
 use crate::db::{Db, PageQuery, StoreError, StoreResult};
 use crate::kernel::ids::AccountId;
 use crate::kernel::input::{FieldErrors, add_error};
@@ -38,46 +40,49 @@ pub trait InvoiceStore: Send + Sync + 'static {
     async fn get_invoice(
         &self,
         account_id: &AccountId,
-        invoice_id: &str,
+        invoice_id: &InvoiceId,
     ) -> StoreResult<CustomerInvoice>;
     /// Sets `paid_at` on an unpaid invoice; an invoice already paid keeps its first date (422).
     async fn mark_invoice_paid(
         &self,
         account_id: &AccountId,
-        invoice_id: &str,
+        invoice_id: &InvoiceId,
         paid_at: Timestamp,
         ctx: &Context,
     ) -> StoreResult<CustomerInvoice>;
     async fn delete_invoice(
         &self,
         account_id: &AccountId,
-        invoice_id: &str,
+        invoice_id: &InvoiceId,
         ctx: &Context,
     ) -> StoreResult<()>;
     /// The stored PDF of a live invoice of the account.
     async fn get_invoice_pdf(
         &self,
         account_id: &AccountId,
-        invoice_id: &str,
+        invoice_id: &InvoiceId,
     ) -> StoreResult<Vec<u8>>;
     /// Keeps the first PDF rendered for an invoice (an issued invoice does not change) and
     /// returns whichever is stored.
     async fn keep_invoice_pdf(
         &self,
         account_id: &AccountId,
-        invoice_id: &str,
+        invoice_id: &InvoiceId,
         bytes: Vec<u8>,
     ) -> StoreResult<Vec<u8>>;
     /// Invoices counted against the limit in `month` (`YYYY-MM`).
     async fn invoices_counted(&self, account_id: &AccountId, month: &str) -> StoreResult<i64>;
     /// A live invoice by its ID alone, with its account: for the public page, which proves
     /// access with the invoice's token instead of an API key.
-    async fn find_invoice(&self, invoice_id: &str) -> StoreResult<(AccountId, CustomerInvoice)>;
+    async fn find_invoice(
+        &self,
+        invoice_id: &InvoiceId,
+    ) -> StoreResult<(AccountId, CustomerInvoice)>;
     /// The invoice's customer, also when the customer was deleted later.
     async fn get_invoice_customer(
         &self,
         account_id: &AccountId,
-        customer_id: &str,
+        customer_id: &CustomerId,
     ) -> StoreResult<Customer>;
 }
 

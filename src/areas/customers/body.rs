@@ -47,7 +47,7 @@ impl CustomerBody {
     pub fn new(ctx: &Context, c: Customer) -> CustomerBody {
         CustomerBody {
             created_at: ctx.atom(c.created_at),
-            id: c.id,
+            id: c.id.into_string(),
             company_name: c.company_name,
             address: c.address,
             zip_code: c.zip_code,

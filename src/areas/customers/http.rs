@@ -8,7 +8,6 @@ use super::body::CustomerBody;
 use super::model::CustomerId;
 use super::model::{CreateCustomerRequest, CustomerPatch, EditCustomerRequest, NewCustomer};
 use super::store::store;
-use crate::kernel::ids::{self, prefix};
 use crate::kernel::scopes::Scope;
 use crate::web::AppState;
 use crate::web::auth::Principal;
@@ -51,7 +50,7 @@ pub async fn get_customer(
 ) -> ApiResult<Json<CustomerBody>> {
     principal.require(Scope::CustomersRead)?;
     let customer = store(&state.db)
-        .get_customer(&principal.account_id, customer_id.as_str())
+        .get_customer(&principal.account_id, &customer_id)
         .await
         .or_not_found("customer", customer_id.as_str())?;
     Ok(Json(CustomerBody::new(&state.ctx, customer)))
@@ -68,7 +67,7 @@ pub async fn create_customer(
 ) -> ApiResult<(StatusCode, Json<CustomerBody>)> {
     principal.require(Scope::CustomersWrite)?;
     let new = NewCustomer::try_from(body).map_err(ApiError::validation)?;
-    let id = ids::new_id(prefix::CUSTOMER);
+    let id = CustomerId::new();
     let customer = store(&state.db)
         .create_customer(&principal.account_id, &id, &new, &state.ctx)
         .await?;
@@ -93,7 +92,7 @@ pub async fn edit_customer(
     principal.require(Scope::CustomersWrite)?;
     let patch = CustomerPatch::try_from(body).map_err(ApiError::validation)?;
     let customer = store(&state.db)
-        .update_customer(&principal.account_id, customer_id.as_str(), &patch)
+        .update_customer(&principal.account_id, &customer_id, &patch)
         .await
         .or_not_found("customer", customer_id.as_str())?;
     Ok(Json(CustomerBody::new(&state.ctx, customer)))
@@ -111,7 +110,7 @@ pub async fn delete_customer(
 ) -> ApiResult<StatusCode> {
     principal.require(Scope::CustomersWrite)?;
     store(&state.db)
-        .delete_customer(&principal.account_id, customer_id.as_str(), &state.ctx)
+        .delete_customer(&principal.account_id, &customer_id, &state.ctx)
         .await
         .or_not_found("customer", customer_id.as_str())?;
     tracing::info!(account_id = %principal.account_id, customer_id = %customer_id, "customer deleted");

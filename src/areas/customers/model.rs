@@ -18,7 +18,7 @@ crate::kernel::ids::id_type!(
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Customer {
-    pub id: String,
+    pub id: CustomerId,
     pub company_name: String,
     pub address: String,
     pub zip_code: String,
@@ -43,7 +43,7 @@ pub const CUSTOMER_SELECT: &str = "SELECT c.id, c.company_name, c.address, c.zip
 
 #[derive(sqlx::FromRow)]
 pub struct CustomerRow {
-    id: String,
+    id: CustomerId,
     company_name: String,
     address: String,
     zip_code: String,

@@ -2,6 +2,7 @@
 //! group memberships folded into each row.
 
 use super::{Backend, DB};
+use crate::areas::customers::model::CustomerId;
 use crate::areas::customers::model::{
     CUSTOMER_SELECT, Customer, CustomerPatch, CustomerRow, NewCustomer,
 };
@@ -17,7 +18,7 @@ impl Backend {
     pub(crate) async fn fetch_customer<'e, E>(
         executor: E,
         account_id: &AccountId,
-        customer_id: &str,
+        customer_id: &CustomerId,
     ) -> StoreResult<Customer>
     where
         E: sqlx::Executor<'e, Database = DB>,
@@ -57,7 +58,7 @@ impl CustomerStore for Backend {
     async fn get_customer(
         &self,
         account_id: &AccountId,
-        customer_id: &str,
+        customer_id: &CustomerId,
     ) -> StoreResult<Customer> {
         Self::fetch_customer(&self.read, account_id, customer_id).await
     }
@@ -65,7 +66,7 @@ impl CustomerStore for Backend {
     async fn create_customer(
         &self,
         account_id: &AccountId,
-        id: &str,
+        id: &CustomerId,
         new: &NewCustomer,
         ctx: &Context,
     ) -> StoreResult<Customer> {
@@ -103,7 +104,7 @@ impl CustomerStore for Backend {
     async fn update_customer(
         &self,
         account_id: &AccountId,
-        customer_id: &str,
+        customer_id: &CustomerId,
         patch: &CustomerPatch,
     ) -> StoreResult<Customer> {
         let mut tx = self.write.begin().await?;
@@ -138,7 +139,7 @@ impl CustomerStore for Backend {
     async fn delete_customer(
         &self,
         account_id: &AccountId,
-        customer_id: &str,
+        customer_id: &CustomerId,
         ctx: &Context,
     ) -> StoreResult<()> {
         let mut tx = self.write.begin().await?;

@@ -4,6 +4,7 @@
 use async_trait::async_trait;
 
 use super::model::{Customer, CustomerPatch, NewCustomer};
+use crate::areas::customers::model::CustomerId;
 use crate::db::{Db, PageQuery, StoreResult};
 use crate::kernel::ids::AccountId;
 use crate::web::Context;
@@ -18,27 +19,27 @@ pub trait CustomerStore: Send + Sync + 'static {
     async fn get_customer(
         &self,
         account_id: &AccountId,
-        customer_id: &str,
+        customer_id: &CustomerId,
     ) -> StoreResult<Customer>;
     /// Creates the customer, with its `customer-created` event.
     async fn create_customer(
         &self,
         account_id: &AccountId,
-        id: &str,
+        id: &CustomerId,
         new: &NewCustomer,
         ctx: &Context,
     ) -> StoreResult<Customer>;
     async fn update_customer(
         &self,
         account_id: &AccountId,
-        customer_id: &str,
+        customer_id: &CustomerId,
         patch: &CustomerPatch,
     ) -> StoreResult<Customer>;
     /// Hides the customer (its invoices keep pointing at it), with `customer-deleted`.
     async fn delete_customer(
         &self,
         account_id: &AccountId,
-        customer_id: &str,
+        customer_id: &CustomerId,
         ctx: &Context,
     ) -> StoreResult<()>;
 }

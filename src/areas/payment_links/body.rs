@@ -39,7 +39,7 @@ impl PaymentLinkBody {
     pub fn new(ctx: &Context, link: &PaymentLink) -> PaymentLinkBody {
         let status = link.status_at(ctx.now());
         PaymentLinkBody {
-            id: link.id.clone(),
+            id: link.id.to_string(),
             description: link.description.clone(),
             currency: "EUR",
             amount: link.amount.to_string(),
@@ -83,9 +83,9 @@ pub struct PaymentLinkPaymentBody {
 impl PaymentLinkPaymentBody {
     pub fn new(ctx: &Context, payment: Payment) -> PaymentLinkPaymentBody {
         let payment_link_id = match payment.target {
-            PaymentTarget::Link(id) => id,
+            PaymentTarget::Link(id) => id.into_string(),
             // The store lists only the link's own payments.
-            PaymentTarget::Invoice(id) => id,
+            PaymentTarget::Invoice(id) => id.into_string(),
         };
         PaymentLinkPaymentBody {
             id: payment.id,

@@ -8,7 +8,6 @@ use super::body::{PaymentLinkBody, PaymentLinkPaymentBody};
 use super::model::PaymentLinkId;
 use super::model::{CreatePaymentLinkRequest, LinkStatus, NewPaymentLink, PaymentLink};
 use super::store::store;
-use crate::kernel::ids::{self, prefix};
 use crate::kernel::scopes::Scope;
 use crate::web::AppState;
 use crate::web::auth::Principal;
@@ -49,7 +48,7 @@ pub async fn get_payment_link(
 ) -> ApiResult<Json<PaymentLinkBody>> {
     principal.require(Scope::PaymentLinksRead)?;
     let link = store(&state.db)
-        .get_payment_link(&principal.account_id, link_id.as_str())
+        .get_payment_link(&principal.account_id, &link_id)
         .await
         .or_not_found("payment link", link_id.as_str())?;
     Ok(Json(PaymentLinkBody::new(&state.ctx, &link)))
@@ -68,7 +67,7 @@ pub async fn create_payment_link(
     let new =
         NewPaymentLink::parse(body, &state.ctx.time_zone, now).map_err(ApiError::validation)?;
     let link = PaymentLink {
-        id: ids::new_id(prefix::PAYMENT_LINK),
+        id: PaymentLinkId::new(),
         description: new.description,
         amount: new.amount,
         reusable: new.reusable,
@@ -98,7 +97,7 @@ pub async fn close_payment_link(
 ) -> ApiResult<Json<PaymentLinkBody>> {
     principal.require(Scope::PaymentLinksWrite)?;
     let link = store(&state.db)
-        .close_payment_link(&principal.account_id, link_id.as_str(), state.now())
+        .close_payment_link(&principal.account_id, &link_id, state.now())
         .await
         .or_not_found("payment link", link_id.as_str())?;
     tracing::info!(account_id = %principal.account_id, payment_link_id = %link.id, "payment link closed");
@@ -121,7 +120,7 @@ pub async fn list_payment_link_payments(
     principal.require(Scope::PaymentLinksRead)?;
     let query = ListQuery::parse(&params)?;
     let rows = store(&state.db)
-        .list_link_payments(&principal.account_id, link_id.as_str(), query.store_query())
+        .list_link_payments(&principal.account_id, &link_id, query.store_query())
         .await
         .or_not_found("payment link", link_id.as_str())?;
     Ok(Json(Paginated::new(

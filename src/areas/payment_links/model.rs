@@ -53,7 +53,7 @@ crate::kernel::ids::id_type!(
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PaymentLink {
-    pub id: String,
+    pub id: PaymentLinkId,
     pub description: String,
     pub amount: Money,
     pub reusable: bool,
@@ -82,7 +82,7 @@ pub const LINK_COLUMNS: &str =
 
 #[derive(sqlx::FromRow)]
 pub struct LinkRow {
-    id: String,
+    id: PaymentLinkId,
     description: String,
     amount_cents: i64,
     reusable: bool,

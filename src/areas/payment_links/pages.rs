@@ -9,19 +9,20 @@ use super::model::{LinkStatus, PaymentLink};
 use super::store::store;
 use crate::areas::account;
 use crate::areas::account::view::{self, SellerView, TransferView, logo_response, texts_for};
+use crate::areas::payment_links::model::PaymentLinkId;
 use crate::areas::payments::PaymentTarget;
 use crate::areas::payments::flow::{self as pay, PageQuery, Started};
 use crate::db::StoreError;
-use crate::kernel::ids::{self, AccountId};
+use crate::kernel::ids::AccountId;
 use crate::web::AppState;
 use crate::web::pages::{Texts, not_found, render};
 
 /// The link and its account; otherwise the response to give (the "not found" page, or a 500).
 async fn open(state: &AppState, link_id: &str) -> Result<(AccountId, PaymentLink), Response> {
-    if !ids::is_well_formed(link_id) {
+    let Some(link_id) = PaymentLinkId::parse(link_id) else {
         return Err(not_found());
-    }
-    match store(&state.db).find_payment_link(link_id).await {
+    };
+    match store(&state.db).find_payment_link(&link_id).await {
         Ok(found) => Ok(found),
         Err(StoreError::NotFound) => Err(not_found()),
         Err(e) => Err(pay::internal("reading a payment link for its page", e)),
@@ -159,7 +160,7 @@ async fn page(
         closed_message,
         pay_url: url,
         online: open && seller.mollie_enabled,
-        transfer: view::transfer(&seller, &account.name, link.amount, &link.id)
+        transfer: view::transfer(&seller, &account.name, link.amount, link.id.as_str())
             .filter(|_| open)
             .map(|b| TransferView::new(t, b)),
         notice,

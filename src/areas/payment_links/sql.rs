@@ -2,6 +2,7 @@
 
 use super::{Backend, DB};
 use crate::areas::events::Event;
+use crate::areas::payment_links::model::PaymentLinkId;
 use crate::areas::payment_links::model::{LINK_COLUMNS, LinkRow, LinkStatus, PaymentLink};
 use crate::areas::payment_links::store::PaymentLinkStore;
 use crate::areas::payments::model::{PAYMENT_COLUMNS, Payment, PaymentRow};
@@ -14,7 +15,7 @@ impl Backend {
     pub(crate) async fn fetch_payment_link<'e, E>(
         executor: E,
         account_id: &AccountId,
-        link_id: &str,
+        link_id: &PaymentLinkId,
     ) -> StoreResult<PaymentLink>
     where
         E: sqlx::Executor<'e, Database = DB>,
@@ -91,12 +92,15 @@ impl PaymentLinkStore for Backend {
     async fn get_payment_link(
         &self,
         account_id: &AccountId,
-        link_id: &str,
+        link_id: &PaymentLinkId,
     ) -> StoreResult<PaymentLink> {
         Self::fetch_payment_link(&self.read, account_id, link_id).await
     }
 
-    async fn find_payment_link(&self, link_id: &str) -> StoreResult<(AccountId, PaymentLink)> {
+    async fn find_payment_link(
+        &self,
+        link_id: &PaymentLinkId,
+    ) -> StoreResult<(AccountId, PaymentLink)> {
         let account_id: Option<AccountId> = sqlx::query_scalar::<DB, AccountId>(
             "SELECT account_id FROM payment_links WHERE id = $1",
         )
@@ -111,7 +115,7 @@ impl PaymentLinkStore for Backend {
     async fn close_payment_link(
         &self,
         account_id: &AccountId,
-        link_id: &str,
+        link_id: &PaymentLinkId,
         now: jiff::Timestamp,
     ) -> StoreResult<PaymentLink> {
         let mut tx = self.write.begin().await?;
@@ -139,7 +143,7 @@ impl PaymentLinkStore for Backend {
     async fn list_link_payments(
         &self,
         account_id: &AccountId,
-        link_id: &str,
+        link_id: &PaymentLinkId,
         page: PageQuery,
     ) -> StoreResult<Vec<Payment>> {
         Self::fetch_payment_link(&self.read, account_id, link_id).await?;
@@ -160,7 +164,7 @@ impl PaymentLinkStore for Backend {
 
     async fn expire_payment_links(&self, now: jiff::Timestamp, ctx: &Context) -> StoreResult<u64> {
         let mut tx = self.write.begin().await?;
-        let due: Vec<(AccountId, String)> = sqlx::query_as::<DB, _>(
+        let due: Vec<(AccountId, PaymentLinkId)> = sqlx::query_as::<DB, _>(
             "UPDATE payment_links SET status = 'expired'
              WHERE status = 'open' AND expires_at IS NOT NULL AND expires_at <= $1
              RETURNING account_id, id",

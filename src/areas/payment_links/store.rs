@@ -4,6 +4,7 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 
 use super::model::PaymentLink;
+use crate::areas::payment_links::model::PaymentLinkId;
 use crate::areas::payments::Payment;
 use crate::db::{Db, PageQuery, StoreResult};
 use crate::kernel::ids::AccountId;
@@ -26,21 +27,24 @@ pub trait PaymentLinkStore: Send + Sync + 'static {
     async fn get_payment_link(
         &self,
         account_id: &AccountId,
-        link_id: &str,
+        link_id: &PaymentLinkId,
     ) -> StoreResult<PaymentLink>;
     /// A link by its ID alone, with its account: for the public checkout page.
-    async fn find_payment_link(&self, link_id: &str) -> StoreResult<(AccountId, PaymentLink)>;
+    async fn find_payment_link(
+        &self,
+        link_id: &PaymentLinkId,
+    ) -> StoreResult<(AccountId, PaymentLink)>;
     /// Closes an open link; any other state is refused.
     async fn close_payment_link(
         &self,
         account_id: &AccountId,
-        link_id: &str,
+        link_id: &PaymentLinkId,
         now: Timestamp,
     ) -> StoreResult<PaymentLink>;
     async fn list_link_payments(
         &self,
         account_id: &AccountId,
-        link_id: &str,
+        link_id: &PaymentLinkId,
         page: PageQuery,
     ) -> StoreResult<Vec<Payment>>;
     /// Records `expired` on open links past their expiry, with a `payment-link-expired`

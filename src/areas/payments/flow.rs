@@ -52,7 +52,8 @@ pub async fn start(
         Err(e) => return Started::Failed(internal("reading the account's Mollie key", e)),
     };
     let reference = match &target {
-        PaymentTarget::Invoice(id) | PaymentTarget::Link(id) => id.clone(),
+        PaymentTarget::Invoice(id) => id.to_string(),
+        PaymentTarget::Link(id) => id.to_string(),
     };
     let provider = state.mollie.for_account(key);
     let request = PaymentRequest {

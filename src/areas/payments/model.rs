@@ -2,14 +2,16 @@
 
 use jiff::Timestamp;
 
+use crate::areas::customer_invoices::model::InvoiceId;
+use crate::areas::payment_links::model::PaymentLinkId;
 use crate::db::{StoreError, StoreResult, from_micros};
 use crate::kernel::money::Money;
 
 /// What a payment pays for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PaymentTarget {
-    Invoice(String),
-    Link(String),
+    Invoice(InvoiceId),
+    Link(PaymentLinkId),
 }
 
 /// A payment started at a provider (Mollie's `tr_...`), for an invoice or a payment link.
@@ -57,8 +59,8 @@ pub struct PaymentRow {
 impl PaymentRow {
     pub fn into_payment(self) -> StoreResult<Payment> {
         let target = match (self.invoice_id, self.payment_link_id) {
-            (Some(invoice_id), None) => PaymentTarget::Invoice(invoice_id),
-            (None, Some(link_id)) => PaymentTarget::Link(link_id),
+            (Some(invoice_id), None) => PaymentTarget::Invoice(InvoiceId::from_stored(invoice_id)),
+            (None, Some(link_id)) => PaymentTarget::Link(PaymentLinkId::from_stored(link_id)),
             _ => {
                 return Err(StoreError::decode(format!(
                     "payment {} pays for neither one invoice nor one link",

@@ -68,8 +68,8 @@ impl PaymentStore for Backend {
         target: &PaymentTarget,
     ) -> StoreResult<Option<Payment>> {
         let (column, id) = match target {
-            PaymentTarget::Invoice(id) => ("invoice_id", id),
-            PaymentTarget::Link(id) => ("payment_link_id", id),
+            PaymentTarget::Invoice(id) => ("invoice_id", id.as_str()),
+            PaymentTarget::Link(id) => ("payment_link_id", id.as_str()),
         };
         let sql = format!(
             "SELECT {} FROM payments WHERE account_id = $1 AND {column} = $2

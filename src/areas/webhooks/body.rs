@@ -38,7 +38,7 @@ impl WebhookBody {
         WebhookBody {
             created_at: ctx.atom(w.created_at),
             event_type: w.event_type.as_str(),
-            id: w.id,
+            id: w.id.into_string(),
             url: w.url,
             secret: w.secret,
         }

@@ -8,7 +8,6 @@ use super::body::{DeliveryBody, WebhookBody};
 use super::model::WebhookId;
 use super::model::{CreateWebhookRequest, NewWebhook, Webhook, check_reachable, new_secret};
 use super::store::store;
-use crate::kernel::ids::{self, prefix};
 use crate::kernel::scopes::Scope;
 use crate::web::AppState;
 use crate::web::auth::Principal;
@@ -51,7 +50,7 @@ pub async fn get_webhook(
 ) -> ApiResult<Json<WebhookBody>> {
     principal.require(Scope::WebhooksRead)?;
     let webhook = store(&state.db)
-        .get_webhook(&principal.account_id, webhook_id.as_str())
+        .get_webhook(&principal.account_id, &webhook_id)
         .await
         .or_not_found("webhook", webhook_id.as_str())?;
     Ok(Json(WebhookBody::new(&state.ctx, webhook)))
@@ -76,7 +75,7 @@ pub async fn create_webhook(
             .map_err(|message| ApiError::field("url", message))?;
     }
     let webhook = Webhook {
-        id: ids::new_id(prefix::WEBHOOK),
+        id: WebhookId::new(),
         event_type: new.event_type,
         url: new.url,
         secret: new_secret(),
@@ -103,7 +102,7 @@ pub async fn delete_webhook(
 ) -> ApiResult<StatusCode> {
     principal.require(Scope::WebhooksWrite)?;
     store(&state.db)
-        .delete_webhook(&principal.account_id, webhook_id.as_str(), state.now())
+        .delete_webhook(&principal.account_id, &webhook_id, state.now())
         .await
         .or_not_found("webhook", webhook_id.as_str())?;
     Ok(StatusCode::NO_CONTENT)
@@ -128,15 +127,11 @@ pub async fn list_webhook_deliveries(
     let query = ListQuery::parse(&params)?;
     // The deliveries query alone would answer an empty page for a foreign or unknown ID.
     store(&state.db)
-        .get_webhook(&principal.account_id, webhook_id.as_str())
+        .get_webhook(&principal.account_id, &webhook_id)
         .await
         .or_not_found("webhook", webhook_id.as_str())?;
     let rows = store(&state.db)
-        .list_webhook_deliveries(
-            &principal.account_id,
-            webhook_id.as_str(),
-            query.store_query(),
-        )
+        .list_webhook_deliveries(&principal.account_id, &webhook_id, query.store_query())
         .await?;
     Ok(Json(Paginated::new(
         &query,

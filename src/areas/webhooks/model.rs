@@ -27,7 +27,7 @@ crate::kernel::ids::id_type!(
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Webhook {
-    pub id: String,
+    pub id: WebhookId,
     pub event_type: EventType,
     pub url: String,
     pub secret: String,
@@ -36,7 +36,7 @@ pub struct Webhook {
 
 #[derive(sqlx::FromRow)]
 pub struct WebhookRow {
-    id: String,
+    id: WebhookId,
     #[sqlx(rename = "type")]
     event_type: String,
     url: String,

@@ -1,6 +1,7 @@
 //! Webhooks' SQL, compiled once per backend (see `mod.rs`).
 
 use super::{Backend, DB};
+use crate::areas::webhooks::model::WebhookId;
 use crate::areas::webhooks::model::{Webhook, WebhookRow};
 use crate::areas::webhooks::store::WebhookStore;
 use crate::db::{PageQuery, StoreError, StoreResult, one_changed, to_micros};
@@ -46,7 +47,11 @@ impl WebhookStore for Backend {
         rows.into_iter().map(WebhookRow::into_webhook).collect()
     }
 
-    async fn get_webhook(&self, account_id: &AccountId, webhook_id: &str) -> StoreResult<Webhook> {
+    async fn get_webhook(
+        &self,
+        account_id: &AccountId,
+        webhook_id: &WebhookId,
+    ) -> StoreResult<Webhook> {
         let row: Option<WebhookRow> = sqlx::query_as::<DB, _>(
             "SELECT id, type, url, secret, created_at FROM webhooks
              WHERE account_id = $1 AND id = $2 AND deleted_at IS NULL",
@@ -61,7 +66,7 @@ impl WebhookStore for Backend {
     async fn delete_webhook(
         &self,
         account_id: &AccountId,
-        webhook_id: &str,
+        webhook_id: &WebhookId,
         at: jiff::Timestamp,
     ) -> StoreResult<()> {
         let result = sqlx::query::<DB>(
@@ -78,7 +83,7 @@ impl WebhookStore for Backend {
     async fn list_webhook_deliveries(
         &self,
         account_id: &AccountId,
-        webhook_id: &str,
+        webhook_id: &WebhookId,
         page: PageQuery,
     ) -> StoreResult<Vec<DeliveryRecord>> {
         let rows: Vec<DeliveryRow> = sqlx::query_as::<DB, _>(&format!(

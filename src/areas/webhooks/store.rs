@@ -4,6 +4,7 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 
 use super::model::Webhook;
+use crate::areas::webhooks::model::WebhookId;
 use crate::db::{Db, PageQuery, StoreResult};
 use crate::kernel::ids::AccountId;
 use crate::outbox::DeliveryRecord;
@@ -20,19 +21,23 @@ pub trait WebhookStore: Send + Sync + 'static {
         account_id: &AccountId,
         page: PageQuery,
     ) -> StoreResult<Vec<Webhook>>;
-    async fn get_webhook(&self, account_id: &AccountId, webhook_id: &str) -> StoreResult<Webhook>;
+    async fn get_webhook(
+        &self,
+        account_id: &AccountId,
+        webhook_id: &WebhookId,
+    ) -> StoreResult<Webhook>;
     /// Deletes the subscription; its pending deliveries are not sent any more.
     async fn delete_webhook(
         &self,
         account_id: &AccountId,
-        webhook_id: &str,
+        webhook_id: &WebhookId,
         at: Timestamp,
     ) -> StoreResult<()>;
     /// The deliveries to one webhook of the account, newest first.
     async fn list_webhook_deliveries(
         &self,
         account_id: &AccountId,
-        webhook_id: &str,
+        webhook_id: &WebhookId,
         page: PageQuery,
     ) -> StoreResult<Vec<DeliveryRecord>>;
 }
