@@ -4,7 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use portaal::areas::customer_invoices::model::{
+use portaal::areas::customer_invoices::request::{
     CreateManualInvoiceRequest, MAX_INVOICE_NUMBER, NewManualInvoice,
 };
 use portaal::kernel::lines::{self, MAX_DESCRIPTION, MAX_LINES};

@@ -5,7 +5,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
-use crate::areas::customers::model::MAX_TEXT;
+use crate::areas::customers::request::MAX_TEXT;
 use crate::kernel::ids;
 use crate::kernel::input::{FieldErrors, Fields, TextKind, given};
 

@@ -10,11 +10,10 @@ use jiff::Timestamp;
 
 use super::body::{CloudFile, CustomerInvoiceBody};
 use super::document;
-use super::model::InvoiceId;
 use super::model::{
-    CreateManualInvoiceRequest, CustomerInvoice, InvoiceContent, InvoiceFilter, MarkPaidRequest,
-    NewInvoiceRecord, NewManualInvoice, NotificationStatus,
+    CustomerInvoice, InvoiceContent, InvoiceFilter, InvoiceId, NewInvoiceRecord, NotificationStatus,
 };
+use super::request::{CreateManualInvoiceRequest, MarkPaidRequest, NewManualInvoice};
 use super::store::store;
 use crate::areas::customers::model::CustomerId;
 use crate::kernel::ids::{self, AccountId};

@@ -10,6 +10,7 @@ pub mod group_commit;
 mod http;
 pub mod model;
 pub mod pages;
+pub mod request;
 pub mod store;
 mod turns;
 pub mod upload;

@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 
 use super::body::CustomerInvoiceBody;
 use super::http::{new_invoice, store_new_invoice};
-use super::model::{NewUploadedInvoice, UploadInvoiceForm};
+use super::request::{NewUploadedInvoice, UploadInvoiceForm};
 use crate::kernel::input::{FieldErrors, add_error};
 use crate::kernel::scopes::Scope;
 use crate::web::AppState;

@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 
 use super::body::CustomerBody;
 use super::model::CustomerId;
-use super::model::{CreateCustomerRequest, CustomerPatch, EditCustomerRequest, NewCustomer};
+use super::request::{CreateCustomerRequest, CustomerPatch, EditCustomerRequest, NewCustomer};
 use super::store::store;
 use crate::kernel::scopes::Scope;
 use crate::web::AppState;

@@ -3,9 +3,8 @@
 
 use super::{Backend, DB};
 use crate::areas::customers::model::CustomerId;
-use crate::areas::customers::model::{
-    CUSTOMER_SELECT, Customer, CustomerPatch, CustomerRow, NewCustomer,
-};
+use crate::areas::customers::model::{CUSTOMER_SELECT, Customer, CustomerRow};
+use crate::areas::customers::request::{CustomerPatch, NewCustomer};
 use crate::areas::customers::store::CustomerStore;
 use crate::areas::events::Event;
 use crate::db::{PageQuery, StoreError, StoreResult, one_changed, to_micros};

@@ -3,7 +3,8 @@
 
 use async_trait::async_trait;
 
-use super::model::{Customer, CustomerPatch, NewCustomer};
+use super::model::Customer;
+use super::request::{CustomerPatch, NewCustomer};
 use crate::areas::customers::model::CustomerId;
 use crate::db::{Db, PageQuery, StoreResult};
 use crate::kernel::ids::AccountId;
