@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 
 use super::body::{CustomerGroupBody, CustomerList};
 use super::model::CustomerGroupId;
-use super::model::{
+use super::request::{
     AddCustomersRequest, CreateCustomerGroupRequest, EditCustomerGroupRequest, NewGroup,
 };
 use super::store::store;

@@ -4,6 +4,7 @@
 mod body;
 mod http;
 pub mod model;
+pub mod request;
 pub mod store;
 
 use utoipa_axum::routes;

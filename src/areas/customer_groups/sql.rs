@@ -1,8 +1,9 @@
 //! Customer groups' SQL, compiled once per backend (see `mod.rs`).
 
 use super::{Backend, DB};
+use crate::areas::customer_groups::model::CustomerGroup;
 use crate::areas::customer_groups::model::CustomerGroupId;
-use crate::areas::customer_groups::model::{CustomerGroup, NewGroup};
+use crate::areas::customer_groups::request::NewGroup;
 use crate::areas::customer_groups::store::GroupStore;
 use crate::areas::customers::model::CustomerId;
 use crate::areas::customers::{CUSTOMER_SELECT, Customer, CustomerRow};

@@ -3,7 +3,8 @@
 use async_trait::async_trait;
 use jiff::Timestamp;
 
-use super::model::{CustomerGroup, NewGroup};
+use super::model::CustomerGroup;
+use super::request::NewGroup;
 use crate::areas::customer_groups::model::CustomerGroupId;
 use crate::areas::customers::Customer;
 use crate::areas::customers::model::CustomerId;

@@ -22,7 +22,7 @@ pub enum InvoiceContent {
 }
 
 crate::kernel::ids::id_type!(
-    /// Names one customer invoice (`customer_invoice`'s prefix, `general.md` §4).
+    /// Names one customer invoice: `inv_` and 14 characters (`general.md` §4).
     InvoiceId,
     crate::kernel::ids::prefix::CUSTOMER_INVOICE,
     "customer invoice"

@@ -5,7 +5,7 @@ use jiff::Timestamp;
 use crate::db::from_micros;
 
 crate::kernel::ids::id_type!(
-    /// Names one customer (`customer`'s prefix, `general.md` §4).
+    /// Names one customer: `cst_` and 14 characters (`general.md` §4).
     CustomerId,
     crate::kernel::ids::prefix::CUSTOMER,
     "customer"

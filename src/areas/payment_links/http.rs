@@ -5,8 +5,8 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 
 use super::body::{PaymentLinkBody, PaymentLinkPaymentBody};
-use super::model::PaymentLinkId;
-use super::model::{CreatePaymentLinkRequest, LinkStatus, NewPaymentLink, PaymentLink};
+use super::model::{LinkStatus, PaymentLink, PaymentLinkId};
+use super::request::{CreatePaymentLinkRequest, NewPaymentLink};
 use super::store::store;
 use crate::kernel::scopes::Scope;
 use crate::web::AppState;

@@ -5,6 +5,7 @@ mod body;
 mod http;
 pub mod model;
 mod pages;
+pub mod request;
 pub mod store;
 pub mod sweep;
 

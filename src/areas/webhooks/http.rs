@@ -5,8 +5,8 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 
 use super::body::{DeliveryBody, WebhookBody};
-use super::model::WebhookId;
-use super::model::{CreateWebhookRequest, NewWebhook, Webhook, check_reachable, new_secret};
+use super::model::{Webhook, WebhookId};
+use super::request::{CreateWebhookRequest, NewWebhook, check_reachable, new_secret};
 use super::store::store;
 use crate::kernel::scopes::Scope;
 use crate::web::AppState;
