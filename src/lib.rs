@@ -10,12 +10,14 @@
 //! - [`payments`]: payment providers (bank transfer, Mollie).
 //! - [`outbox`]: delivering webhooks and e-mails, at least once.
 //! - [`domain`]: pure rules: ids, money, VAT, dates, validated inputs.
+//! - [`billing`]: the billing engine's rules: periods without drift, due periods, invoice numbers.
 //! - [`store`]: persistence behind the `Store` trait; SQLite is embedded.
 //! - [`pdf`]: the invoice as an A4 PDF, rendered in process from the domain's totals.
 //! - [`clock`]: the source of "now", injectable for tests.
 
 pub mod admin;
 pub mod backup;
+pub mod billing;
 pub mod cli;
 pub mod clock;
 pub mod config;
