@@ -4,7 +4,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// How often a subscription renews.
@@ -110,6 +110,14 @@ impl Serialize for Interval {
     }
 }
 
+/// Reads the wire spelling, as stored in a schedule's segments.
+impl<'de> Deserialize<'de> for Interval {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Interval, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Interval::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
@@ -124,6 +132,10 @@ mod tests {
             assert_eq!(
                 serde_json::to_value(interval).unwrap(),
                 json!(interval.as_str())
+            );
+            assert_eq!(
+                serde_json::from_value::<Interval>(json!(interval.as_str())).unwrap(),
+                interval
             );
         }
     }

@@ -177,24 +177,24 @@ impl NumberFormat {
         out
     }
 
-    /// The first sequence number from `next` whose number is not taken, with that number.
-    /// The store calls this inside the invoice's transaction with the numbers it found taken
-    /// among `render(date, next..)` (one query for a window of candidates): an invoice made
-    /// through the API may already carry a number the sequence would produce.
+    /// The numbers the sequence offers from `next` on (a counter never written is 1), in
+    /// order: the store takes the first one no invoice of the account holds, probing each
+    /// with the unique index on `(account_id, invoice_number)`. Skipped ones are taken by
+    /// invoices made through the API, which may use any number.
+    pub fn candidates(&self, date: Date, next: u64) -> impl Iterator<Item = (u64, String)> + '_ {
+        (next.max(1)..).map(move |seq| (seq, self.render(date, seq)))
+    }
+
+    /// The first of [`NumberFormat::candidates`] that `taken` says is free.
     pub fn first_free(
         &self,
         date: Date,
         next: u64,
         mut taken: impl FnMut(&str) -> bool,
     ) -> (u64, String) {
-        let mut seq = next.max(1);
-        loop {
-            let number = self.render(date, seq);
-            if !taken(&number) {
-                return (seq, number);
-            }
-            seq += 1;
-        }
+        self.candidates(date, next)
+            .find(|(_, number)| !taken(number))
+            .expect("the sequence is endless")
     }
 
     fn longest_number(&self) -> usize {

@@ -18,8 +18,9 @@ use jiff::tz::TimeZone;
 use super::interval::Interval;
 use super::period::{billing_instant, index_on_or_after, local_date, period_start};
 
-/// A stretch of periods at one interval, starting on `from`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A stretch of periods at one interval, starting on `from`. Stored as JSON:
+/// `{"from":"2024-05-31","interval":"1 year"}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Segment {
     pub from: Date,
     pub interval: Interval,

@@ -240,6 +240,24 @@ fn restore_refuses_segments_that_do_not_join() {
     );
 }
 
+#[test]
+fn segments_are_stored_as_json_with_wire_spellings() {
+    let segments = [Segment {
+        from: date(2024, 5, 31),
+        interval: Interval::OneYear,
+    }];
+    let json = serde_json::to_string(&segments).unwrap();
+    assert_eq!(json, r#"[{"from":"2024-05-31","interval":"1 year"}]"#);
+    assert_eq!(
+        serde_json::from_str::<Vec<Segment>>(&json).unwrap(),
+        segments
+    );
+    assert!(
+        serde_json::from_str::<Vec<Segment>>(r#"[{"from":"2024-05-31","interval":"1 jaar"}]"#)
+            .is_err()
+    );
+}
+
 // ---- Properties -------------------------------------------------------------------------
 
 /// The length of a month, by the Gregorian rule, written out independently of jiff.
