@@ -225,6 +225,29 @@ impl Schedule {
         })
     }
 
+    /// The billed periods whose billing instant lies in `(after, upto]`, oldest first: what
+    /// a server that last billed at `after` owes at `upto`, without a cursor. The engine uses
+    /// the cursor ([`Schedule::due`]); this is the same set stated by time, for reports and
+    /// as the tests' second opinion.
+    pub fn due_between<'a>(
+        &'a self,
+        after: Timestamp,
+        upto: Timestamp,
+        tz: &'a TimeZone,
+    ) -> impl Iterator<Item = DuePeriod> + 'a {
+        // Billing instants grow with the start day, so a period starting before the day of
+        // `after` was due by `after` already.
+        self.periods_from(local_date(after, tz).max(self.created_on))
+            .map_while(move |period| {
+                let at = billing_instant(period.start, tz)?;
+                (at <= upto).then_some(period)
+            })
+            .filter_map(move |period| {
+                let bill_at = self.billed_at(&period, tz)?;
+                (bill_at > after).then_some(DuePeriod { period, bill_at })
+            })
+    }
+
     /// `renewsAt`: the first period start after today that will be billed. `None` once
     /// termination stops the renewals (so `None` whenever the subscription is `ended`, and
     /// while `terminated` unless a renewal still comes before `terminatedAt`).

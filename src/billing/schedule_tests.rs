@@ -115,6 +115,14 @@ fn after_downtime_every_missed_period_is_due_once_in_order() {
     assert_eq!(schedule.due(date(2025, 4, 30), april, &tz).count(), 1);
     let before = april.checked_sub(SignedDuration::from_nanos(1)).unwrap();
     assert_eq!(schedule.due(date(2025, 4, 30), before, &tz).count(), 0);
+    // By time: due in (March's instant, April's instant] is April alone.
+    let march = local("2025-03-31T00:00:00");
+    let window: Vec<Date> = schedule
+        .due_between(march, april, &tz)
+        .map(|due| due.period.start)
+        .collect();
+    assert_eq!(window, [date(2025, 4, 30)]);
+    assert_eq!(schedule.due_between(before, before, &tz).count(), 0);
 }
 
 #[test]
@@ -454,7 +462,19 @@ proptest! {
                     && schedule.terminated_at().is_none_or(|end| at < end)
             })
             .collect();
-        prop_assert_eq!(billed, expected);
+        prop_assert_eq!(&billed, &expected);
+        // The same periods stated by time: what fell due between consecutive runs.
+        let mut since = Timestamp::MIN;
+        let mut by_window: Vec<(Date, Timestamp)> = Vec::new();
+        for &(now, _) in &run.wakes {
+            by_window.extend(
+                schedule
+                    .due_between(since, now, &tz)
+                    .map(|due| (due.period.start, due.bill_at)),
+            );
+            since = now;
+        }
+        prop_assert_eq!(by_window, expected);
     }
 
     #[test]
