@@ -13,10 +13,12 @@
 //! - [`payments`]: payment providers (bank transfer, Mollie).
 //! - [`db`]: SQLite and PostgreSQL: pools, migrations, errors, the API-key lookup.
 //! - [`kernel`]: pure rules: ids, money, VAT, dates, clock, input, scopes, events, features.
+//! - [`billing`]: the billing engine's rules: periods without drift, due periods, invoice numbers.
 
 pub mod app;
 pub mod areas;
 pub mod backup;
+pub mod billing;
 pub mod cli;
 pub mod config;
 pub mod db;
