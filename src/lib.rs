@@ -12,6 +12,7 @@
 //! - [`domain`]: pure rules: ids, money, VAT, dates, validated inputs.
 //! - [`store`]: persistence behind the `Store` trait; SQLite is embedded.
 //! - [`pdf`]: the invoice as an A4 PDF, rendered in process from the domain's totals.
+//! - [`einvoice`]: the invoice as a UBL 2.1 e-invoice (Peppol BIS Billing 3.0, Dutch rules).
 //! - [`clock`]: the source of "now", injectable for tests.
 
 pub mod admin;
@@ -20,6 +21,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod domain;
+pub mod einvoice;
 pub mod http;
 pub mod outbox;
 pub mod payments;
