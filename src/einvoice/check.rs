@@ -121,7 +121,10 @@ pub fn document<'a>(input: &'a UblInput, totals: &Totals) -> Result<Document<'a>
         Some(pdf) if pdf.bytes.is_empty() => {
             return Err(invalid("pdf", "the PDF to embed is empty"));
         }
-        Some(pdf) => Some((required(&pdf.file_name, "pdf.fileName")?, pdf.bytes.as_slice())),
+        Some(pdf) => Some((
+            required(&pdf.file_name, "pdf.fileName")?,
+            pdf.bytes.as_slice(),
+        )),
     };
     let payment = match kind {
         Kind::CreditNote => None,
@@ -173,7 +176,9 @@ fn seller(seller: &Seller) -> Result<Party<'_>, UblError> {
         fields.map(|(value, _)| optional(value.as_deref()).unwrap_or_default());
     let country_code = country(&seller.country_code);
     if country_code != "NL" {
-        return Err(UblError::SellerOutsideNetherlands(country_code.into_owned()));
+        return Err(UblError::SellerOutsideNetherlands(
+            country_code.into_owned(),
+        ));
     }
     if !(kvk.len() == 8 && kvk.bytes().all(|b| b.is_ascii_digit())) {
         return Err(invalid("seller.kvkNumber", "a KvK number is eight digits"));
@@ -327,9 +332,15 @@ mod tests {
 
     #[test]
     fn clean_keeps_ordinary_text_borrowed_and_turns_controls_into_spaces() {
-        assert!(matches!(clean("Café & Zonen"), Cow::Borrowed("Café & Zonen")));
+        assert!(matches!(
+            clean("Café & Zonen"),
+            Cow::Borrowed("Café & Zonen")
+        ));
         assert!(matches!(clean("  a <b> "), Cow::Borrowed("a <b>")));
-        assert_eq!(clean("a\u{0}b\tc\r\nd\u{7f}e\u{85}f\u{FFFF}"), "a b c  d e f");
+        assert_eq!(
+            clean("a\u{0}b\tc\r\nd\u{7f}e\u{85}f\u{FFFF}"),
+            "a b c  d e f"
+        );
         assert_eq!(clean("\u{1}\u{2} \u{3}"), "");
         assert_eq!(optional(Some("\u{1b}")), None);
         assert_eq!(optional(Some(" x ")).as_deref(), Some("x"));

@@ -187,7 +187,11 @@ fn luhn(body: &str) -> u32 {
         .enumerate()
         .map(|(i, b)| {
             let d = u32::from(b - b'0');
-            if i % 2 == 0 { (d * 2) % 10 + d * 2 / 10 } else { d }
+            if i % 2 == 0 {
+                (d * 2) % 10 + d * 2 / 10
+            } else {
+                d
+            }
         })
         .sum();
     (10 - sum % 10) % 10
@@ -259,15 +263,20 @@ mod tests {
 
     #[test]
     fn peppol_ids_need_a_known_scheme_and_an_identifier() {
-        assert_eq!(
-            parse_peppol_id("0106:12345678"),
-            Ok(("0106", "12345678"))
-        );
+        assert_eq!(parse_peppol_id("0106:12345678"), Ok(("0106", "12345678")));
         assert_eq!(
             parse_peppol_id("9944:NL123456789B01"),
             Ok(("9944", "NL123456789B01"))
         );
-        for bad in ["0106", "0106:", ":123", "1234:5678", "106:1", "0106:12 34", "0106:é"] {
+        for bad in [
+            "0106",
+            "0106:",
+            ":123",
+            "1234:5678",
+            "106:1",
+            "0106:12 34",
+            "0106:é",
+        ] {
             assert!(parse_peppol_id(bad).is_err(), "{bad}");
         }
     }
@@ -300,8 +309,16 @@ mod tests {
         ] {
             assert!(parse_peppol_id(bad).is_err(), "{bad}");
         }
-        assert!(parse_peppol_id(&format!("0088:{}", with_check_digit("0088", "871234567890"))).is_ok());
+        assert!(
+            parse_peppol_id(&format!(
+                "0088:{}",
+                with_check_digit("0088", "871234567890")
+            ))
+            .is_ok()
+        );
         assert!(parse_peppol_id(&format!("0208:{}", with_check_digit("0208", "04215234"))).is_ok());
-        assert!(parse_peppol_id(&format!("0007:{}", with_check_digit("0007", "556036079"))).is_ok());
+        assert!(
+            parse_peppol_id(&format!("0007:{}", with_check_digit("0007", "556036079"))).is_ok()
+        );
     }
 }

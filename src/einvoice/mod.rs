@@ -132,7 +132,9 @@ pub enum UblError {
     )]
     SellerOutsideNetherlands(String),
     /// A UBL invoice needs at least one line (BR-16), so an uploaded PDF cannot be one.
-    #[error("an e-invoice needs invoice lines, and this invoice has none (it was made by uploading a PDF)")]
+    #[error(
+        "an e-invoice needs invoice lines, and this invoice has none (it was made by uploading a PDF)"
+    )]
     NoLines,
     /// The buyer has no identifier to use as its Peppol electronic address (PEPPOL-EN16931-R010).
     #[error(
@@ -163,3 +165,6 @@ pub fn render(input: &UblInput) -> Result<Vec<u8>, UblError> {
     let document = check::document(input, &totals)?;
     Ok(write::document(&document))
 }
+
+#[cfg(test)]
+mod tests;

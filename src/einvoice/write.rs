@@ -25,7 +25,10 @@ const UNIT: &str = "C62";
 
 /// The document as UTF-8 XML.
 pub fn document(doc: &Document<'_>) -> Vec<u8> {
-    let pdf_size = doc.pdf.as_ref().map_or(0, |(_, bytes)| bytes.len() * 4 / 3 + 4);
+    let pdf_size = doc
+        .pdf
+        .as_ref()
+        .map_or(0, |(_, bytes)| bytes.len() * 4 / 3 + 4);
     let capacity = 4096 + doc.lines.len() * 700 + pdf_size;
     let mut xml = Writer::new_with_indent(Vec::with_capacity(capacity), b' ', 2);
     // Writing into a Vec cannot fail: io errors come only from the underlying writer.
@@ -46,11 +49,7 @@ fn write_document(xml: &mut Xml, doc: &Document<'_>) -> io::Result<()> {
         ),
     };
     xml.create_element(root)
-        .with_attributes([
-            ("xmlns", namespace),
-            ("xmlns:cac", CAC),
-            ("xmlns:cbc", CBC),
-        ])
+        .with_attributes([("xmlns", namespace), ("xmlns:cac", CAC), ("xmlns:cbc", CBC)])
         .write_inner_content(|xml| body(xml, doc))?;
     Ok(())
 }
@@ -208,7 +207,10 @@ fn invoice_line(xml: &mut Xml, kind: Kind, number: usize, line: &Line<'_>) -> io
         Kind::CreditNote => ("cac:CreditNoteLine", "cbc:CreditedQuantity"),
     };
     let (quantity, price) = if line.amount.cents() < 0 {
-        ("-1", Money::from_cents(line.amount.cents().saturating_neg()))
+        (
+            "-1",
+            Money::from_cents(line.amount.cents().saturating_neg()),
+        )
     } else {
         ("1", line.amount)
     };
@@ -222,7 +224,9 @@ fn invoice_line(xml: &mut Xml, kind: Kind, number: usize, line: &Line<'_>) -> io
             text(xml, "cbc:Name", &line.name)?;
             category(xml, "cac:ClassifiedTaxCategory", line.rate)
         })?;
-        nest(xml, "cac:Price", |xml| amount(xml, "cbc:PriceAmount", price))
+        nest(xml, "cac:Price", |xml| {
+            amount(xml, "cbc:PriceAmount", price)
+        })
     })
 }
 
