@@ -103,7 +103,7 @@ fn body(xml: &mut Xml, doc: &Document<'_>) -> io::Result<()> {
             };
             xml.create_element("cbc:PaymentMeansCode")
                 .with_attribute(("name", name))
-                .write_text_content(BytesText::new(payment.means_code))?;
+                .write_text_content(escaped(payment.means_code))?;
             text(xml, "cbc:PaymentID", &payment.reference)?;
             nest(xml, "cac:PayeeFinancialAccount", |xml| {
                 text(xml, "cbc:ID", &payment.iban)?;
@@ -156,7 +156,7 @@ fn party(xml: &mut Xml, party: &Party<'_>) -> io::Result<()> {
         let (scheme, id) = &party.endpoint;
         xml.create_element("cbc:EndpointID")
             .with_attribute(("schemeID", scheme.as_ref()))
-            .write_text_content(BytesText::new(id))?;
+            .write_text_content(escaped(id))?;
         nest(xml, "cac:PostalAddress", |xml| {
             text(xml, "cbc:StreetName", &party.street)?;
             text(xml, "cbc:CityName", &party.city)?;
@@ -179,7 +179,7 @@ fn party(xml: &mut Xml, party: &Party<'_>) -> io::Result<()> {
                 Some((Some(scheme), number)) => {
                     xml.create_element("cbc:CompanyID")
                         .with_attribute(("schemeID", *scheme))
-                        .write_text_content(BytesText::new(number))?;
+                        .write_text_content(escaped(number))?;
                 }
             }
             Ok(())
@@ -218,7 +218,7 @@ fn invoice_line(xml: &mut Xml, kind: Kind, number: usize, line: &Line<'_>) -> io
         text(xml, "cbc:ID", &number.to_string())?;
         xml.create_element(quantity_element)
             .with_attribute(("unitCode", UNIT))
-            .write_text_content(BytesText::new(quantity))?;
+            .write_text_content(escaped(quantity))?;
         amount(xml, "cbc:LineExtensionAmount", line.amount)?;
         nest(xml, "cac:Item", |xml| {
             text(xml, "cbc:Name", &line.name)?;
@@ -254,7 +254,7 @@ fn nest(
 
 fn text(xml: &mut Xml, element: &str, value: &str) -> io::Result<()> {
     xml.create_element(element)
-        .write_text_content(BytesText::new(value))?;
+        .write_text_content(escaped(value))?;
     Ok(())
 }
 
@@ -262,6 +262,11 @@ fn text(xml: &mut Xml, element: &str, value: &str) -> io::Result<()> {
 fn amount(xml: &mut Xml, element: &str, money: Money) -> io::Result<()> {
     xml.create_element(element)
         .with_attribute(("currencyID", CURRENCY))
-        .write_text_content(BytesText::new(&money.to_string()))?;
+        .write_text_content(escaped(&money.to_string()))?;
     Ok(())
+}
+
+/// Element content with `<`, `>` and `&` escaped; quotes need no escaping outside attributes.
+fn escaped(value: &str) -> BytesText<'_> {
+    BytesText::from_escaped(quick_xml::escape::partial_escape(value))
 }

@@ -189,7 +189,10 @@ pub fn fields(xml: &[u8]) -> BTreeMap<String, String> {
                 for attr in start.attributes() {
                     let attr = attr.expect("a well-formed attribute");
                     let key = String::from_utf8(attr.key.as_ref().to_vec()).unwrap();
-                    let value = attr.unescape_value().expect("an escaped value").into_owned();
+                    let value = attr
+                        .unescape_value()
+                        .expect("an escaped value")
+                        .into_owned();
                     fields.insert(format!("{here}/@{key}"), value);
                 }
                 if matches!(event, Event::Empty(_)) {
