@@ -1,6 +1,7 @@
 //! How fast an e-invoice (UBL 2.1, Peppol BIS Billing 3.0) renders: a 10-line invoice many
-//! times, without and with its PDF embedded, with the mean and 99th percentile per document
-//! and documents per second. Writes both documents to `target/render_ubl/`, so that
+//! times, without and with its PDF embedded (as rendered, and padded to 512 KiB, the size a
+//! largest logo can bring it to), with the mean and 99th percentile per document and
+//! documents per second. Writes both documents to `target/render_ubl/`, so that
 //! `python3 ../shared/einvoice/validate.py target/render_ubl/*.xml` can check them.
 //!
 //! `cargo run --release --example render_ubl [renders]`
@@ -172,5 +173,15 @@ fn main() {
         &format!("10 lines, {} byte PDF embedded", pdf.len()),
         &embedded,
         renders,
+    );
+    // A seller's logo may be up to 512 KiB, and it ends up in every PDF: the same PDF
+    // padded (with a PDF comment after its end) to that size.
+    let mut large = pdf;
+    large.extend_from_slice(b"\n%");
+    large.resize(512 * 1024, b'x');
+    measure(
+        "10 lines, 512 KiB PDF embedded",
+        &input(&lines, Some(large)),
+        renders.div_ceil(10),
     );
 }
