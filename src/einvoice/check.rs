@@ -84,12 +84,13 @@ pub struct Line<'a> {
 
 /// Checks the input and resolves everything the document states.
 pub fn document<'a>(input: &'a UblInput, totals: &Totals) -> Result<Document<'a>, UblError> {
-    let seller = seller(&input.seller)?;
-    let buyer = buyer(&input.buyer)?;
     let invoice = &input.invoice;
+    // First, as the one problem no change to the account or customer can fix.
     if invoice.lines.is_empty() {
         return Err(UblError::NoLines);
     }
+    let seller = seller(&input.seller)?;
+    let buyer = buyer(&input.buyer)?;
     let number = required(&invoice.number, "invoiceNumber")?;
     let kind = if totals.total.cents() < 0 {
         Kind::CreditNote

@@ -165,6 +165,9 @@ fn what_cannot_become_a_valid_e_invoice_is_refused_with_the_reason() {
     );
 
     assert_eq!(render(&input(vec![])), Err(UblError::NoLines));
+    let mut uploaded = input(vec![]);
+    uploaded.seller = Seller::default();
+    assert_eq!(render(&uploaded), Err(UblError::NoLines));
 
     let mut ubl = one_line();
     ubl.buyer.coc_number = None;
@@ -178,7 +181,8 @@ fn what_cannot_become_a_valid_e_invoice_is_refused_with_the_reason() {
 
 #[test]
 fn values_the_rules_would_reject_are_named_by_field() {
-    let cases: Vec<(&str, Box<dyn Fn(&mut UblInput)>)> = vec![
+    type Change = Box<dyn Fn(&mut UblInput)>;
+    let cases: Vec<(&str, Change)> = vec![
         (
             "customer.peppolId",
             Box::new(|u| u.buyer.peppol_id = Some("0208:0203201341".into())),

@@ -99,8 +99,11 @@ fn credit_note() -> UblInput {
     }
 }
 
+/// A field's path and its value.
+type Field = (&'static str, &'static str);
+
 /// The examples: name, input, and the fields worked out by hand.
-fn examples() -> Vec<(&'static str, UblInput, Vec<(&'static str, &'static str)>)> {
+fn examples() -> Vec<(&'static str, UblInput, Vec<Field>)> {
     vec![
         (
             "standard-rate",
