@@ -68,7 +68,7 @@ pub fn invoice(number: &str, lines: Vec<Line>) -> Invoice {
 /// for a git worktree), or in `PORTAAL_EINVOICE_DIR`.
 fn validator() -> Option<PathBuf> {
     if let Some(dir) = std::env::var_os("PORTAAL_EINVOICE_DIR") {
-        return Some(PathBuf::from(dir).join("validate.py"));
+        return Some(PathBuf::from(dir).join("validate.py")).filter(|path| path.is_file());
     }
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .ancestors()
@@ -81,7 +81,10 @@ fn validator() -> Option<PathBuf> {
 /// unless `PORTAAL_TEST_REQUIRE_UBL` is set (CI sets it), where a missing tool fails.
 pub fn validator_or_skip() -> Option<PathBuf> {
     let problem = match validator() {
-        None => "../shared/einvoice/validate.py is not beside the checkout".to_owned(),
+        None => {
+            "../shared/einvoice/validate.py is not beside the checkout (or in PORTAAL_EINVOICE_DIR)"
+                .to_owned()
+        }
         Some(path) => {
             let imports = Command::new("python3")
                 .args(["-c", "import saxonche, xmlschema"])
