@@ -28,6 +28,10 @@ mod check;
 mod ids;
 mod write;
 
+/// The check a customer's `peppolId` must pass to be used here; the API can validate the
+/// field with it, so that a stored ID never makes an e-invoice fail.
+pub use ids::parse_peppol_id;
+
 use jiff::civil::Date;
 
 use crate::domain::money::Money;
