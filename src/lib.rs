@@ -13,6 +13,7 @@
 //! - [`payments`]: payment providers (bank transfer, Mollie).
 //! - [`db`]: SQLite and PostgreSQL: pools, migrations, errors, the API-key lookup.
 //! - [`kernel`]: pure rules: ids, money, VAT, dates, clock, input, scopes, events, features.
+//! - [`einvoice`]: the invoice as a UBL 2.1 e-invoice (Peppol BIS Billing 3.0, Dutch rules).
 //! - [`billing`]: the billing engine's rules: periods without drift, due periods, invoice numbers.
 
 pub mod app;
@@ -22,6 +23,7 @@ pub mod billing;
 pub mod cli;
 pub mod config;
 pub mod db;
+pub mod einvoice;
 pub mod kernel;
 pub mod mail;
 pub mod outbox;
