@@ -12,6 +12,7 @@
 //! - [`domain`]: pure rules: ids, money, VAT, dates, validated inputs.
 //! - [`store`]: persistence behind the `Store` trait; SQLite is embedded.
 //! - [`pdf`]: the invoice as an A4 PDF, rendered in process from the domain's totals.
+//! - [`inbound`]: inbound e-mail parsed for tickets (sender, reply token, text, attachments).
 //! - [`clock`]: the source of "now", injectable for tests.
 
 pub mod admin;
@@ -21,6 +22,7 @@ pub mod clock;
 pub mod config;
 pub mod domain;
 pub mod http;
+pub mod inbound;
 pub mod outbox;
 pub mod payments;
 pub mod pdf;
