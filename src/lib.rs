@@ -13,6 +13,7 @@
 //! - [`store`]: persistence behind the `Store` trait; SQLite is embedded.
 //! - [`pdf`]: the invoice as an A4 PDF, rendered in process from the domain's totals.
 //! - [`inbound`]: inbound e-mail parsed for tickets (sender, reply token, text, attachments).
+//! - [`ics`]: appointment invitations and cancellations as iCalendar (RFC 5545).
 //! - [`clock`]: the source of "now", injectable for tests.
 
 pub mod admin;
@@ -22,6 +23,7 @@ pub mod clock;
 pub mod config;
 pub mod domain;
 pub mod http;
+pub mod ics;
 pub mod inbound;
 pub mod outbox;
 pub mod payments;
