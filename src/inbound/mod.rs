@@ -9,8 +9,10 @@
 //! off before its closing boundary, a damaged attachment, and more than
 //! [`MAX_ATTACHMENTS`] attachments or [`MAX_ATTACHMENT_BYTES`] of them.
 
+mod attachments;
 mod automatic;
 mod file_name;
+mod headers;
 mod quote;
 mod text;
 mod token;
@@ -18,9 +20,9 @@ mod token;
 use std::collections::HashSet;
 
 use jiff::Timestamp;
-use mail_parser::{
-    Address, HeaderValue, Message, MessageParser, MessagePart, MimeHeaders, PartType,
-};
+use mail_parser::{Message, MessageParser, MimeHeaders};
+
+use headers::{clean_id, envelope_recipients, ids, mailboxes, one_line, reply_tokens};
 
 pub use automatic::Automatic;
 pub use file_name::{MAX_FILE_NAME_BYTES, safe_file_name};
@@ -169,7 +171,7 @@ pub fn parse(raw: &[u8]) -> Result<InboundMessage, InboundError> {
         .from()
         .and_then(|from| mailboxes(from).into_iter().next())
         .ok_or(InboundError::NoFrom)?;
-    let attachments = attachments(&message)?;
+    let attachments = attachments::attachments(&message)?;
     let to = message.to().map(mailboxes).unwrap_or_default();
     let cc = message.cc().map(mailboxes).unwrap_or_default();
     let delivered_to = envelope_recipients(&message);
@@ -278,181 +280,4 @@ fn closing_delimiters(raw: &[u8]) -> HashSet<&[u8]> {
             line[..end].strip_prefix(b"--")?.strip_suffix(b"--")
         })
         .collect()
-}
-
-/// The addresses of one header, with the display names decoded; entries without a usable
-/// address (`undisclosed-recipients:;`) are left out.
-fn mailboxes(address: &Address<'_>) -> Vec<Mailbox> {
-    address
-        .iter()
-        .filter_map(|addr| {
-            let address = addr.address.as_deref().map(str::trim)?;
-            if !is_plausible_address(address) {
-                return None;
-            }
-            let name = addr
-                .name
-                .as_deref()
-                .map(one_line)
-                .filter(|name| !name.is_empty());
-            Some(Mailbox {
-                address: address.to_string(),
-                name,
-            })
-        })
-        .collect()
-}
-
-/// `local@domain`, both sides non-empty, no spaces, controls or angle brackets.
-fn is_plausible_address(address: &str) -> bool {
-    address.len() <= 320
-        && address.rsplit_once('@').is_some_and(|(local, domain)| {
-            !local.is_empty() && !domain.is_empty() && !domain.contains('@')
-        })
-        && !address
-            .chars()
-            .any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>')
-}
-
-/// `Delivered-To` and `X-Original-To`, in header order (the newest first, as MTAs prepend).
-fn envelope_recipients(message: &Message<'_>) -> Vec<String> {
-    let mut found = Vec::new();
-    for (name, value) in message.headers_raw() {
-        if name.eq_ignore_ascii_case("Delivered-To") || name.eq_ignore_ascii_case("X-Original-To") {
-            let value = value
-                .trim()
-                .trim_start_matches('<')
-                .trim_end_matches('>')
-                .trim();
-            if is_plausible_address(value) && !found.iter().any(|f: &String| f == value) {
-                found.push(value.to_string());
-            }
-        }
-    }
-    found
-}
-
-/// The reply tokens in `addresses`, each once, in order.
-fn reply_tokens<'a>(addresses: impl Iterator<Item = &'a str>) -> Vec<ReplyToken> {
-    let mut tokens: Vec<ReplyToken> = Vec::new();
-    for token in addresses.filter_map(ReplyToken::from_address) {
-        if !tokens.contains(&token) {
-            tokens.push(token);
-        }
-    }
-    tokens
-}
-
-/// The message IDs of `In-Reply-To` or `References`, without brackets.
-fn ids(value: &HeaderValue<'_>) -> Vec<String> {
-    match value {
-        HeaderValue::Text(id) => clean_id(id).into_iter().collect(),
-        HeaderValue::TextList(list) => list.iter().filter_map(|id| clean_id(id)).collect(),
-        _ => Vec::new(),
-    }
-}
-
-/// A message ID as it can be stored and compared: trimmed, without brackets, printable
-/// ASCII, at most 998 characters (RFC 5322's line limit).
-fn clean_id(id: &str) -> Option<String> {
-    let id = id.trim().trim_start_matches('<').trim_end_matches('>');
-    (!id.is_empty() && id.len() <= 998 && id.bytes().all(|b| (33..=126).contains(&b)))
-        .then(|| id.to_string())
-}
-
-/// A header text on one line: control characters (a decoded `=0A`) become spaces, runs of
-/// spaces become one, and the ends are trimmed.
-fn one_line(text: &str) -> String {
-    text.split(|c: char| c.is_whitespace() || c.is_control())
-        .filter(|word| !word.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// The attachments, checked against the limits.
-fn attachments(message: &Message<'_>) -> Result<Vec<Attachment>, InboundError> {
-    let parts: Vec<&MessagePart<'_>> = message.attachments().collect();
-    if parts.len() > MAX_ATTACHMENTS {
-        return Err(InboundError::TooManyAttachments { count: parts.len() });
-    }
-    let total: usize = parts.iter().map(|part| part.contents().len()).sum();
-    if total > MAX_ATTACHMENT_BYTES {
-        return Err(InboundError::AttachmentsTooLarge { total });
-    }
-    parts
-        .into_iter()
-        .enumerate()
-        .map(|(i, part)| attachment(i + 1, part))
-        .collect()
-}
-
-fn attachment(number: usize, part: &MessagePart<'_>) -> Result<Attachment, InboundError> {
-    let content_type = part
-        .content_type()
-        .map(|ct| match ct.subtype() {
-            Some(sub) => format!("{}/{}", ct.ctype(), sub),
-            None => ct.ctype().to_string(),
-        })
-        .map(|ct| ct.to_ascii_lowercase())
-        .filter(|ct| is_plausible_content_type(ct))
-        .unwrap_or_else(|| {
-            if matches!(part.body, PartType::Message(_)) {
-                "message/rfc822".to_string()
-            } else {
-                "application/octet-stream".to_string()
-            }
-        });
-    let file_name = part
-        .attachment_name()
-        .and_then(safe_file_name)
-        .unwrap_or_else(|| format!("attachment-{number}{}", extension_for(&content_type)));
-    if part.is_encoding_problem && !matches!(part.body, PartType::Message(_)) {
-        // mail-parser keeps the raw text of a part it could not decode; storing that as
-        // the file would hand the customer's support team a broken file.
-        let encoding = part
-            .content_transfer_encoding()
-            .map(|e| e.trim().to_ascii_lowercase())
-            .filter(|e| e == "base64" || e == "quoted-printable")
-            .unwrap_or_else(|| "transfer".to_string());
-        return Err(InboundError::DamagedAttachment {
-            name: file_name,
-            encoding,
-        });
-    }
-    Ok(Attachment {
-        file_name,
-        content_type,
-        content_id: part.content_id().and_then(clean_id),
-        bytes: part.contents().to_vec(),
-    })
-}
-
-/// `type/subtype` of RFC 2045 token characters.
-fn is_plausible_content_type(ct: &str) -> bool {
-    ct.len() <= 127
-        && ct.split_once('/').is_some_and(|(t, s)| {
-            let token = |x: &str| {
-                !x.is_empty()
-                    && x.bytes()
-                        .all(|b| b.is_ascii_alphanumeric() || b"!#$&-^_.+".contains(&b))
-            };
-            token(t) && token(s)
-        })
-}
-
-/// An extension for a nameless attachment, so it opens with the right program.
-fn extension_for(content_type: &str) -> &'static str {
-    match content_type {
-        "application/pdf" => ".pdf",
-        "image/png" => ".png",
-        "image/jpeg" => ".jpg",
-        "image/gif" => ".gif",
-        "image/webp" => ".webp",
-        "text/plain" => ".txt",
-        "text/html" => ".html",
-        "text/calendar" => ".ics",
-        "message/rfc822" => ".eml",
-        "message/delivery-status" => ".txt",
-        _ => "",
-    }
 }
