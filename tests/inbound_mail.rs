@@ -193,6 +193,22 @@ fn an_outlook_html_only_reply_becomes_readable_text() {
 }
 
 #[test]
+fn an_empty_plain_part_beside_the_html_gives_the_html_text() {
+    let raw = "From: nieuwsbrief@leverancier.example\r\nTo: support@bakkerij-devries.nl\r\n\
+               Subject: Prijswijziging\r\nMIME-Version: 1.0\r\n\
+               Content-Type: multipart/alternative; boundary=\"alt\"\r\n\r\n\
+               --alt\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n \r\n\
+               --alt\r\nContent-Type: text/html; charset=utf-8\r\n\r\n\
+               <p>Per 1 april stijgt de meelprijs met 4%.</p><p>Met groet,<br>Molen de Hoop</p>\r\n\
+               --alt--\r\n";
+    let message = parse(raw.as_bytes()).unwrap();
+    assert_eq!(
+        message.text,
+        "Per 1 april stijgt de meelprijs met 4%.\n\nMet groet,\nMolen de Hoop"
+    );
+}
+
+#[test]
 fn an_exchange_out_of_office_reply_is_automatic() {
     let message = parse(&fixture("exchange_auto_reply.eml")).unwrap();
     assert_eq!(

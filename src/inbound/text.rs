@@ -13,8 +13,19 @@ pub const MAX_RICH_HTML_BYTES: usize = 1024 * 1024;
 /// nests about 150 deep).
 pub const MAX_RICH_HTML_DEPTH: usize = 256;
 
-/// The text of the message's body parts, joined by a blank line.
+/// The text of the message's body parts, joined by a blank line. When the plain-text parts
+/// hold nothing (some mailing tools send an empty one beside the HTML), the HTML's text.
 pub(super) fn body_text(message: &Message<'_>) -> String {
+    let text = plain_text(message);
+    if !text.is_empty() {
+        return text;
+    }
+    body_html(message)
+        .map(|html| normalize(&html_to_text(&html)).trim().to_string())
+        .unwrap_or_default()
+}
+
+fn plain_text(message: &Message<'_>) -> String {
     let pieces: Vec<String> = message
         .text_body
         .iter()
