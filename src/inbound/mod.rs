@@ -27,7 +27,7 @@ use headers::{clean_id, envelope_recipients, ids, mailboxes, one_line, reply_tok
 pub use automatic::Automatic;
 pub use file_name::{MAX_FILE_NAME_BYTES, safe_file_name};
 pub use quote::strip_quoted;
-pub use text::html_to_text;
+pub use text::{MAX_RICH_HTML_BYTES, MAX_RICH_HTML_DEPTH, html_fits_full_parse, html_to_text};
 pub use token::ReplyToken;
 
 /// The largest message accepted: 25 MiB, the most Gmail and Outlook.com let a customer send,

@@ -76,7 +76,7 @@ pub(super) fn body_html(message: &Message<'_>) -> Option<String> {
 /// text without markup, with fewer line breaks.
 pub fn html_to_text(html: &str) -> String {
     let simple = || mail_parser::decoders::html::html_to_text(html);
-    let text = if html.len() <= MAX_RICH_HTML_BYTES && nesting_at_most(html, MAX_RICH_HTML_DEPTH) {
+    let text = if html_fits_full_parse(html) {
         html2text::config::plain_no_decorate()
             .link_footnotes(true)
             .no_table_borders()
@@ -96,6 +96,15 @@ pub fn html_to_text(html: &str) -> String {
         }
     }
     lines.join("\n")
+}
+
+/// Whether `html` is small and shallow enough ([`MAX_RICH_HTML_BYTES`],
+/// [`MAX_RICH_HTML_DEPTH`]) for a full HTML5 parse in reasonable time. A sanitiser built on
+/// html5ever (ammonia) has the same cost on deep nesting as the text conversion: check this
+/// before sanitising [`super::InboundMessage::html`] for display, and show the text when it
+/// is false.
+pub fn html_fits_full_parse(html: &str) -> bool {
+    html.len() <= MAX_RICH_HTML_BYTES && nesting_at_most(html, MAX_RICH_HTML_DEPTH)
 }
 
 /// Whether the elements of `html` nest at most `limit` deep. An estimate from above: tags
@@ -213,6 +222,18 @@ mod tests {
     }
 
     #[test]
+    fn ordinary_mail_html_fits_a_full_parse_and_huge_html_does_not() {
+        let outlook = format!(
+            "<html><body>{}</body></html>",
+            "<div><p><span>x</span></p></div>".repeat(5000)
+        );
+        assert!(html_fits_full_parse(&outlook));
+        assert!(!html_fits_full_parse(
+            &"<p>x</p>".repeat(MAX_RICH_HTML_BYTES / 8 + 1)
+        ));
+    }
+
+    #[test]
     fn nesting_is_estimated_from_above() {
         assert!(nesting_at_most("<div><p>a</p><br><img src=x></div>", 2));
         assert!(!nesting_at_most("<div><p>a</p><div><span>b", 2));
@@ -233,6 +254,7 @@ mod tests {
             "<div>".repeat(100_000),
             "</div>".repeat(100_000)
         );
+        assert!(!html_fits_full_parse(&deep));
         assert_eq!(html_to_text(&deep), "diep");
         let quotes = format!("<p>nieuw</p>{}oud", "<blockquote>".repeat(20_000));
         assert!(html_to_text(&quotes).starts_with("nieuw"));
