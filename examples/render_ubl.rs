@@ -9,10 +9,10 @@
 use std::time::{Duration, Instant};
 
 use jiff::civil::Date;
+use portaal::einvoice::{Buyer, Invoice, Line, Pdf, Seller, UblInput, render};
 use portaal::kernel::lines::{ManualLine, totals};
 use portaal::kernel::money::Money;
 use portaal::kernel::vat::VatRate;
-use portaal::einvoice::{Buyer, Invoice, Line, Pdf, Seller, UblInput, render};
 use portaal::pdf::{Address, Customer, InvoiceDocument, Language, render_invoice};
 
 const DESCRIPTIONS: [&str; 5] = [

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Coverage-guided fuzzing of the three input parsers with cargo fuzz (libFuzzer):
+# Coverage-guided fuzzing of the four input parsers with cargo fuzz (libFuzzer):
 #   money           kernel::money: Money::parse and Money::from_json
 #   manual_invoice  the body of POST /customer-invoices/manual: strict JSON, then
 #                   NewManualInvoice::parse, then the totals (checked against VAT by hand)
 #   upload_form     the multipart body of POST /customer-invoices: the extractor + parse_upload
+#   inbound_mail    a raw e-mail for the tickets: mail::inbound::parse (MIME, charsets, HTML, limits)
 #
-#   FUZZ_SECONDS=60 bash scripts/fuzz.sh [target...]     (default: all three, 60 s each)
+#   FUZZ_SECONDS=60 bash scripts/fuzz.sh [target...]     (default: all four, 60 s each)
 #
 # Each target grows its corpus in fuzz/corpus/<target> (kept between runs; only the seed-*
 # files are committed). A crash stops the script with the input saved under
@@ -19,7 +20,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 seconds=${FUZZ_SECONDS:-60}
 targets=("$@")
-[[ ${#targets[@]} -gt 0 ]] || targets=(money manual_invoice upload_form)
+[[ ${#targets[@]} -gt 0 ]] || targets=(money manual_invoice upload_form inbound_mail)
 
 if ! cargo fuzz --version >/dev/null 2>&1; then
     echo "fuzz: installing cargo-fuzz"

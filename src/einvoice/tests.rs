@@ -131,7 +131,14 @@ fn a_seller_without_legal_details_gets_the_list_of_what_is_missing() {
     // The account's `missingForInvoices` names, in its order, plus the IBAN (the PDF can
     // do without one; payment instructions cannot). The account area's tests check that
     // the two lists agree.
-    let expected = vec!["street", "zipCode", "city", "kvkNumber", "vatNumber", "iban"];
+    let expected = vec![
+        "street",
+        "zipCode",
+        "city",
+        "kvkNumber",
+        "vatNumber",
+        "iban",
+    ];
     let mut ubl = one_line();
     ubl.seller = Seller {
         legal_name: Some("Voorbeeld B.V.".into()),

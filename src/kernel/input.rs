@@ -251,6 +251,37 @@ pub fn add_error(errors: &mut FieldErrors, path: String, message: impl Into<Stri
     errors.entry(path).or_default().push(message.into());
 }
 
+/// A pragmatic check of an address a mail server will accept: ASCII `local@domain`, a local
+/// part of at most 64 characters (RFC 5321 §4.5.3.1.1), a domain of dot-separated labels of
+/// letters, digits and hyphens with at least one dot.
+pub fn is_valid_email(email: &str) -> bool {
+    let Some((local, domain)) = email.rsplit_once('@') else {
+        return false;
+    };
+    let local_ok = !local.is_empty()
+        && local.len() <= 64
+        && !local.starts_with('.')
+        && !local.ends_with('.')
+        && !local.contains("..")
+        && local
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-/=?^_`{|}~.".contains(&b));
+    let labels: Vec<&str> = domain.split('.').collect();
+    let domain_ok = labels.len() >= 2
+        && domain.len() <= 253
+        && labels.iter().all(|l| {
+            !l.is_empty()
+                && l.len() <= 63
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        })
+        && labels.last().is_some_and(|tld| {
+            tld.bytes().all(|b| b.is_ascii_alphabetic()) || tld.starts_with("xn--")
+        });
+    local_ok && domain_ok
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,6 +1,9 @@
 //! E-mail: the transports (SMTP through lettre, or `.eml` files in a folder) and the parts
-//! every message is built from. What a message says is up to the area that sends it.
+//! every message is built from, what comes in (inbound messages for tickets) and calendar
+//! attachments. What a message says is up to the area that sends it.
 
+pub mod ics;
+pub mod inbound;
 mod mailer;
 
 pub use mailer::{Mailer, SendError};

@@ -11,9 +11,9 @@ use std::path::PathBuf;
 
 use jiff::ToSpan;
 use jiff::civil::Date;
+use portaal::einvoice::{Buyer, Invoice, Line, Pdf, Seller, UblInput, render};
 use portaal::kernel::money::Money;
 use portaal::kernel::vat::{LineInput, VatRate, compute_totals};
-use portaal::einvoice::{Buyer, Invoice, Line, Pdf, Seller, UblInput, render};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestRunner};
 

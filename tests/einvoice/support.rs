@@ -7,9 +7,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use jiff::civil::Date;
+use portaal::einvoice::{Buyer, Invoice, Line, Seller};
 use portaal::kernel::money::Money;
 use portaal::kernel::vat::VatRate;
-use portaal::einvoice::{Buyer, Invoice, Line, Seller};
 use quick_xml::Reader;
 use quick_xml::events::Event;
 
