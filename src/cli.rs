@@ -11,6 +11,7 @@ use crate::areas::account::{self, AccountPatch, admin};
 use crate::config::{Config, ServeArgs, StoreArgs};
 use crate::db::Db;
 use crate::kernel::clock::{Clock, SystemClock};
+use crate::kernel::features::Module;
 use crate::kernel::ids::AccountId;
 use crate::kernel::scopes::Scope;
 
@@ -108,6 +109,13 @@ pub enum AccountsCommand {
         /// Language of e-mails to customers.
         #[arg(long, value_parser = ["nl", "en"])]
         locale: Option<String>,
+        /// Turn a feature module on (repeatable): offers, subscriptions, agreements,
+        /// appointments, files, tickets, punchcards, portal, oauth.
+        #[arg(long = "enable-module", value_name = "MODULE", value_parser = parse_module)]
+        enable_modules: Vec<Module>,
+        /// Turn a feature module off (repeatable); its operations then answer 426.
+        #[arg(long = "disable-module", value_name = "MODULE", value_parser = parse_module)]
+        disable_modules: Vec<Module>,
         #[command(flatten)]
         seller: crate::areas::account::cli_args::SellerArgs,
         #[arg(long)]
@@ -147,6 +155,13 @@ fn parse_limit(text: &str) -> Result<Limit, String> {
     text.parse::<u32>()
         .map(|n| Limit(Some(i64::from(n))))
         .map_err(|_| "expected a whole number or `none`".to_owned())
+}
+
+fn parse_module(text: &str) -> Result<Module, String> {
+    Module::parse(text).ok_or_else(|| {
+        let names: Vec<&str> = Module::ALL.iter().map(|m| m.as_str()).collect();
+        format!("unknown module; the modules are {}", names.join(", "))
+    })
 }
 
 fn parse_account_id(text: &str) -> Result<AccountId, String> {
@@ -219,6 +234,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     monthly_invoice_limit,
                     payment_term_days,
                     locale,
+                    enable_modules,
+                    disable_modules,
                     seller,
                     json,
                 } => {
@@ -229,9 +246,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                         payment_term_days: payment_term_days.map(i64::from),
                         locale,
                     };
-                    let account = admin::update_account(&store, &id, patch)
+                    let mut account = admin::update_account(&store, &id, patch)
                         .await
                         .with_context(|| format!("updating account {id}"))?;
+                    if !enable_modules.is_empty() || !disable_modules.is_empty() {
+                        account =
+                            admin::set_modules(&store, &id, &enable_modules, &disable_modules)
+                                .await
+                                .with_context(|| format!("changing the modules of account {id}"))?;
+                    }
                     if !seller.is_empty() {
                         let details = account::store(&store)
                             .update_seller(&id, &seller)
@@ -350,14 +373,28 @@ fn print_account(account: &account::Account, json: bool) {
             "monthlyInvoiceLimit": account.monthly_invoice_limit,
             "paymentTermDays": account.payment_term_days,
             "locale": account.locale,
+            "modules": Module::ALL
+                .iter()
+                .map(|m| (m.as_str(), account.module_enabled(*m)))
+                .collect::<std::collections::BTreeMap<_, _>>(),
         });
         println!("{body}");
     } else {
         let limit = account
             .monthly_invoice_limit
             .map_or("unlimited".to_owned(), |l| l.to_string());
+        let off: Vec<&str> = account
+            .disabled_modules
+            .iter()
+            .map(Module::as_str)
+            .collect();
+        let modules = if off.is_empty() {
+            "every module on".to_owned()
+        } else {
+            format!("modules off: {}", off.join(", "))
+        };
         println!(
-            "Account {} \"{}\": monthly invoice limit {limit}, payment term {} days",
+            "Account {} \"{}\": monthly invoice limit {limit}, payment term {} days, {modules}",
             account.id, account.name, account.payment_term_days
         );
     }

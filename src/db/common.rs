@@ -1,6 +1,7 @@
 //! The SQL of the database layer itself, compiled once per backend (`sqlite.rs` and
 //! `postgres.rs` each include this file with their own `Backend` and `DB`): deployment
-//! settings and marking an API key revoked.
+//! settings, marking an API key revoked, and the account's disabled modules (which every
+//! key lookup reads).
 
 use super::{Backend, DB};
 use crate::db::StoreResult;
@@ -53,6 +54,23 @@ impl Backend {
         .bind(key_id)
         .execute(executor)
         .await?;
+        crate::db::one_changed(result.rows_affected())
+    }
+
+    /// Stores the modules the account has turned off.
+    pub(in crate::db) async fn store_disabled_modules<'e, E>(
+        executor: E,
+        account_id: &crate::kernel::ids::AccountId,
+        disabled: crate::kernel::features::ModuleSet,
+    ) -> StoreResult<()>
+    where
+        E: sqlx::Executor<'e, Database = DB>,
+    {
+        let result = sqlx::query::<DB>("UPDATE accounts SET disabled_modules = $1 WHERE id = $2")
+            .bind(disabled.to_stored())
+            .bind(account_id)
+            .execute(executor)
+            .await?;
         crate::db::one_changed(result.rows_affected())
     }
 }

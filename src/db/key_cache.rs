@@ -4,8 +4,9 @@
 //!
 //! A revoked key must stop working at once, in every process on the database. So:
 //! - only keys that were valid when read are kept, and only while this process listens on
-//!   the channel [`CHANNEL`], to which every revocation sends a notification (after its
-//!   update is committed). A notification forgets every kept key;
+//!   the channel [`CHANNEL`], to which every revocation, and every change of an account's
+//!   feature modules (which a kept key carries), sends a notification after its update is
+//!   committed. A notification forgets every kept key;
 //! - a revocation in this process forgets them before it returns, without waiting for its
 //!   own notification;
 //! - while the listening connection is down (notifications may be missed), nothing is kept

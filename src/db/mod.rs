@@ -133,6 +133,19 @@ impl Db {
         }
     }
 
+    /// Turns the account's feature modules on or off (`disabled` is the set that is off),
+    /// effective for every process's next request.
+    pub async fn set_disabled_modules(
+        &self,
+        account_id: &crate::kernel::ids::AccountId,
+        disabled: crate::kernel::features::ModuleSet,
+    ) -> StoreResult<()> {
+        match self {
+            Db::Sqlite(s) => s.set_disabled_modules(account_id, disabled).await,
+            Db::Postgres(p) => p.set_disabled_modules(account_id, disabled).await,
+        }
+    }
+
     /// A deployment-wide value, created with `init` by the first instance that asks.
     pub async fn setting_or_insert(&self, key: &str, init: String) -> StoreResult<String> {
         match self {

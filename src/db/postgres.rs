@@ -62,9 +62,18 @@ impl Backend {
             .bind(token_hash)
             .fetch_optional(&self.read)
             .await?;
-        let key = row.map(|(id, account_id, scopes, rate_limit, revoked_at)| {
-            keys::api_key_record(id, account_id, &scopes, rate_limit, revoked_at)
-        });
+        let key = row.map(
+            |(id, account_id, scopes, rate_limit, revoked_at, disabled_modules)| {
+                keys::api_key_record(
+                    id,
+                    account_id,
+                    &scopes,
+                    rate_limit,
+                    revoked_at,
+                    &disabled_modules,
+                )
+            },
+        );
         if let Some(key) = &key {
             self.keys.keep(token_hash, generation, key);
         }
@@ -80,6 +89,24 @@ impl Backend {
     ) -> StoreResult<()> {
         let mut tx = self.write.begin().await?;
         Self::mark_api_key_revoked(&mut *tx, key_id, at).await?;
+        sqlx::query("SELECT pg_notify($1, '')")
+            .bind(key_cache::CHANNEL)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        self.keys.forget_all();
+        Ok(())
+    }
+
+    /// Stores the account's disabled modules; kept keys carry them, so every process
+    /// forgets its keys as on a revocation.
+    pub(super) async fn set_disabled_modules(
+        &self,
+        account_id: &crate::kernel::ids::AccountId,
+        disabled: crate::kernel::features::ModuleSet,
+    ) -> StoreResult<()> {
+        let mut tx = self.write.begin().await?;
+        Self::store_disabled_modules(&mut *tx, account_id, disabled).await?;
         sqlx::query("SELECT pg_notify($1, '')")
             .bind(key_cache::CHANNEL)
             .execute(&mut *tx)

@@ -61,12 +61,14 @@ impl KeyReaders {
             .prepare_cached(keys::API_KEY_BY_HASH)?
             .query_row([token_hash], |row| {
                 let scopes: String = row.get(2)?;
+                let disabled_modules: String = row.get(5)?;
                 Ok(keys::api_key_record(
                     row.get(0)?,
                     AccountId::from_stored(row.get(1)?),
                     &scopes,
                     row.get(3)?,
                     row.get(4)?,
+                    &disabled_modules,
                 ))
             })
             .optional()?;
@@ -127,6 +129,15 @@ impl Backend {
     ) -> StoreResult<()> {
         // Nothing to tell: every lookup reads the database.
         Self::mark_api_key_revoked(&self.write, key_id, at).await
+    }
+
+    pub(super) async fn set_disabled_modules(
+        &self,
+        account_id: &AccountId,
+        disabled: crate::kernel::features::ModuleSet,
+    ) -> StoreResult<()> {
+        // Every key lookup reads the account's modules from the database.
+        Self::store_disabled_modules(&self.write, account_id, disabled).await
     }
 
     pub async fn close(&self) {

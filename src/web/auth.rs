@@ -13,6 +13,7 @@ use sha2::{Digest, Sha256};
 
 use super::AppState;
 use super::error::ApiError;
+use crate::kernel::features::{Module, ModuleSet};
 use crate::kernel::ids::AccountId;
 use crate::kernel::scopes::Scope;
 
@@ -22,9 +23,30 @@ pub struct Principal {
     pub account_id: AccountId,
     pub key_id: String,
     pub scopes: Vec<Scope>,
+    /// The feature modules the account has turned off.
+    pub disabled_modules: ModuleSet,
 }
 
 impl Principal {
+    /// 426 when the account has turned `module` off (DECISIONS.md, "Features per account"):
+    /// the first check of every operation of a gated area, before its scope.
+    pub fn require_module(&self, module: Module) -> Result<(), ApiError> {
+        if self.disabled_modules.contains(module) {
+            Err(ApiError::LicenseLimit(format!(
+                "The {module} module is not enabled for this account; the operator can enable \
+                 it with `portaal accounts update --enable-module {module}`."
+            )))
+        } else {
+            Ok(())
+        }
+    }
+
+    /// [`Principal::require_module`], then [`Principal::require`].
+    pub fn require_in(&self, module: Module, scope: Scope) -> Result<(), ApiError> {
+        self.require_module(module)?;
+        self.require(scope)
+    }
+
     pub fn require(&self, scope: Scope) -> Result<(), ApiError> {
         if self.scopes.contains(&scope) {
             Ok(())
@@ -101,6 +123,7 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
             account_id: key.account_id,
             key_id: key.id,
             scopes: key.scopes,
+            disabled_modules: key.disabled_modules,
         });
         next.run(req).await
     } else {
@@ -148,5 +171,32 @@ mod tests {
         assert!(bearer_token(&headers("authorization", "Basic abc")).is_err());
         assert!(bearer_token(&headers("authorization", "Bearer ")).is_err());
         assert!(bearer_token(&HeaderMap::new()).is_err());
+    }
+
+    #[test]
+    fn a_disabled_module_is_a_426_checked_before_the_scope() {
+        let principal = Principal {
+            account_id: AccountId::new(),
+            key_id: "key_x".into(),
+            scopes: vec![Scope::OffersRead],
+            disabled_modules: ModuleSet::EMPTY.with(Module::Tickets),
+        };
+        assert!(
+            principal
+                .require_in(Module::Offers, Scope::OffersRead)
+                .is_ok()
+        );
+        let refused = principal
+            .require_in(Module::Tickets, Scope::TicketsRead)
+            .unwrap_err();
+        assert_eq!(refused.status(), StatusCode::UPGRADE_REQUIRED);
+        let ApiError::LicenseLimit(message) = refused else {
+            panic!("{refused:?}");
+        };
+        assert!(message.contains("--enable-module tickets"), "{message}");
+        let forbidden = principal
+            .require_in(Module::Offers, Scope::OffersWrite)
+            .unwrap_err();
+        assert_eq!(forbidden.status(), StatusCode::FORBIDDEN);
     }
 }

@@ -4,6 +4,7 @@ use super::model::{Account, AccountPatch, NewAccount, NewApiKey};
 use super::store::store;
 use crate::db::{Db, StoreResult};
 use crate::kernel::clock::Clock;
+use crate::kernel::features::Module;
 use crate::kernel::ids::AccountId;
 use crate::kernel::ids::{self, prefix};
 use crate::kernel::scopes::Scope;
@@ -39,6 +40,28 @@ pub async fn update_account(
     patch: AccountPatch,
 ) -> StoreResult<Account> {
     store(db).update_account(account_id, patch).await
+}
+
+/// Turns feature modules on and off; a module named in both lists is an error. Takes
+/// effect for the account's next request in every process.
+pub async fn set_modules(
+    db: &Db,
+    account_id: &AccountId,
+    enable: &[Module],
+    disable: &[Module],
+) -> anyhow::Result<Account> {
+    if let Some(both) = enable.iter().find(|m| disable.contains(m)) {
+        anyhow::bail!("the module {both} is both enabled and disabled; name it once");
+    }
+    let account = store(db).get_account(account_id).await?;
+    let disabled = enable.iter().fold(
+        disable
+            .iter()
+            .fold(account.disabled_modules, |set, m| set.with(*m)),
+        |set, m| set.without(*m),
+    );
+    db.set_disabled_modules(account_id, disabled).await?;
+    Ok(store(db).get_account(account_id).await?)
 }
 
 /// Issues a key for `account_id`; no scopes means every scope (DECISIONS.md).

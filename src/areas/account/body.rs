@@ -41,6 +41,10 @@ pub struct AccountBody {
     /// The language of pages and e-mails for customers: `nl` or `en`.
     #[schema(example = "nl")]
     pub locale: String,
+    /// The feature modules of the account's license and whether each is on (our addition;
+    /// DECISIONS.md, "Features per account"). Operations of a module that is off answer 426.
+    #[schema(example = json!({"offers": true, "subscriptions": true, "agreements": true, "appointments": true, "files": true, "tickets": true, "punchcards": true, "portal": true, "oauth": false}))]
+    pub modules: std::collections::BTreeMap<&'static str, bool>,
     /// Invoices allowed per calendar month; `null` is unlimited.
     pub monthly_invoice_limit: Option<i64>,
     /// How customers can pay: `bank_transfer` (with an IBAN) and `mollie`.

@@ -7,6 +7,7 @@ use axum::extract::State;
 
 use super::body::AccountBody;
 use super::store::store;
+use crate::kernel::features::Module;
 use crate::web::AppState;
 use crate::web::auth::Principal;
 use crate::web::error::{ApiResult, ErrorBody};
@@ -27,6 +28,10 @@ pub async fn get_account(
     if seller.mollie_enabled {
         payment_methods.push("mollie");
     }
+    let modules = Module::ALL
+        .iter()
+        .map(|m| (m.as_str(), account.module_enabled(*m)))
+        .collect();
     Ok(Json(AccountBody {
         missing_for_invoices: seller.missing_for_invoices(),
         created_at: state.ctx.atom(account.created_at),
@@ -47,6 +52,7 @@ pub async fn get_account(
         payment_term_days: account.payment_term_days,
         locale: account.locale,
         monthly_invoice_limit: account.monthly_invoice_limit,
+        modules,
         payment_methods,
     }))
 }

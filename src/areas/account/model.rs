@@ -3,6 +3,7 @@
 use jiff::Timestamp;
 
 use crate::db::from_micros;
+use crate::kernel::features::{Module, ModuleSet};
 use crate::kernel::ids::AccountId;
 use crate::kernel::scopes::Scope;
 
@@ -14,7 +15,15 @@ pub struct Account {
     pub payment_term_days: i64,
     /// The language of e-mails and pages for customers: `nl` or `en`.
     pub locale: String,
+    /// The feature modules turned off (DECISIONS.md, "Features per account").
+    pub disabled_modules: ModuleSet,
     pub created_at: Timestamp,
+}
+
+impl Account {
+    pub fn module_enabled(&self, module: Module) -> bool {
+        !self.disabled_modules.contains(module)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -46,7 +55,7 @@ pub struct NewApiKey {
 }
 
 pub const ACCOUNT_COLUMNS: &str =
-    "id, name, monthly_invoice_limit, payment_term_days, locale, created_at";
+    "id, name, monthly_invoice_limit, payment_term_days, locale, disabled_modules, created_at";
 
 #[derive(sqlx::FromRow)]
 pub struct AccountRow {
@@ -55,6 +64,7 @@ pub struct AccountRow {
     monthly_invoice_limit: Option<i64>,
     payment_term_days: i64,
     locale: String,
+    disabled_modules: String,
     created_at: i64,
 }
 
@@ -66,6 +76,7 @@ impl From<AccountRow> for Account {
             monthly_invoice_limit: r.monthly_invoice_limit,
             payment_term_days: r.payment_term_days,
             locale: r.locale,
+            disabled_modules: ModuleSet::parse_stored(&r.disabled_modules),
             created_at: from_micros(r.created_at),
         }
     }
