@@ -215,6 +215,10 @@ async fn seed(
             country_code: "NL".into(),
             primary_email: format!("billing{i}@example.nl"),
             phone: None,
+            vat_number: None,
+            coc_number: None,
+            peppol_id: None,
+            send_ubl: false,
         };
         customers::store(&db)
             .create_customer(&account.id, &id, &new, &ctx)

@@ -52,6 +52,10 @@ fn customer() -> NewCustomer {
         country_code: "NL".into(),
         primary_email: "info@verhaal.example".into(),
         phone: None,
+        vat_number: None,
+        coc_number: None,
+        peppol_id: None,
+        send_ubl: false,
     }
 }
 
