@@ -74,6 +74,7 @@ fn invoice(customer_id: &CustomerId, number: &str) -> NewInvoiceRecord {
                 amount_excl_vat: Money::from_cents(1295),
                 vat_rate: VatRate::Standard,
             }],
+            credited_invoice_number: None,
         },
         has_pdf: false,
         paid_at: None,

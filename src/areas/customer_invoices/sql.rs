@@ -8,7 +8,8 @@ use std::sync::Arc;
 use super::{Backend, DB};
 use crate::areas::customer_invoices::model::InvoiceId;
 use crate::areas::customer_invoices::model::{
-    CustomerInvoice, INVOICE_COLUMNS, InvoiceFilter, InvoiceRow, NewInvoiceRecord, stored_lines,
+    CustomerInvoice, INVOICE_COLUMNS, InvoiceFilter, InvoiceRow, NewInvoiceRecord,
+    credited_invoice_number, stored_lines,
 };
 use crate::areas::customer_invoices::store::{CreateCheck, Decider, InvoiceStore, TAKEN};
 use crate::areas::customers::model::CustomerId;
@@ -24,9 +25,9 @@ type Conn = <DB as sqlx::Database>::Connection;
 
 /// The columns a create writes, in the order [`Backend::insert_invoices`] binds them.
 const INSERT_COLUMNS: &str = "id, account_id, customer_id, invoice_number, issued_at, due_at,
-    currency, amount_cents, lines, has_pdf, paid_at, payment_token, send_notification,
-    notification_status, created_at";
-const INSERT_COLUMN_COUNT: usize = 15;
+    currency, amount_cents, lines, credited_invoice_number, has_pdf, paid_at, payment_token,
+    send_notification, notification_status, created_at";
+const INSERT_COLUMN_COUNT: usize = 16;
 
 impl Backend {
     /// A live invoice of the account, in any transaction.
@@ -146,6 +147,7 @@ impl Backend {
                 .bind(&invoice.currency)
                 .bind(invoice.amount.cents())
                 .bind(stored_lines(&invoice.content))
+                .bind(credited_invoice_number(&invoice.content))
                 .bind(*has_pdf)
                 .bind(invoice.paid_at.map(to_micros))
                 .bind(&invoice.payment_token)
