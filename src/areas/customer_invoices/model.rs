@@ -223,7 +223,17 @@ impl InvoiceRow {
 /// `factuur-<number>.pdf`, with anything but ASCII letters, digits, `-` and `_` replaced,
 /// so that no header or file system sees a quote, slash or control character.
 pub fn pdf_file_name(invoice_number: &str) -> String {
-    let safe: String = invoice_number
+    format!("factuur-{}.pdf", safe_file_stem(invoice_number))
+}
+
+/// The file name of an invoice's UBL e-invoice, made safe as [`pdf_file_name`]'s:
+/// `factuur-<number>.xml`.
+pub fn ubl_file_name(invoice_number: &str) -> String {
+    format!("factuur-{}.xml", safe_file_stem(invoice_number))
+}
+
+fn safe_file_stem(invoice_number: &str) -> String {
+    invoice_number
         .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
@@ -232,8 +242,7 @@ pub fn pdf_file_name(invoice_number: &str) -> String {
                 '_'
             }
         })
-        .collect();
-    format!("factuur-{safe}.pdf")
+        .collect()
 }
 
 /// `issuedAt` plus the account's payment term (DECISIONS.md).

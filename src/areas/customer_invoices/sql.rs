@@ -414,6 +414,49 @@ impl InvoiceStore for Backend {
         Ok(stored)
     }
 
+    async fn get_invoice_ubl(
+        &self,
+        account_id: &AccountId,
+        invoice_id: &InvoiceId,
+    ) -> StoreResult<Vec<u8>> {
+        let bytes: Option<Vec<u8>> = sqlx::query_scalar::<DB, Vec<u8>>(
+            "SELECT u.bytes FROM invoice_ubl u JOIN customer_invoices i ON i.id = u.invoice_id
+             WHERE i.account_id = $1 AND i.id = $2 AND i.deleted_at IS NULL",
+        )
+        .bind(account_id)
+        .bind(invoice_id)
+        .fetch_optional(&self.read)
+        .await?;
+        bytes.ok_or(StoreError::NotFound)
+    }
+
+    async fn keep_invoice_ubl(
+        &self,
+        account_id: &AccountId,
+        invoice_id: &InvoiceId,
+        bytes: Vec<u8>,
+    ) -> StoreResult<Vec<u8>> {
+        let mut tx = self.write.begin().await?;
+        // The invoice must be the account's and live; the row itself has no account.
+        Self::fetch_invoice(&mut *tx, account_id, invoice_id).await?;
+        sqlx::query::<DB>(
+            "INSERT INTO invoice_ubl (invoice_id, bytes) VALUES ($1, $2)
+             ON CONFLICT (invoice_id) DO NOTHING",
+        )
+        .bind(invoice_id)
+        .bind(bytes)
+        .execute(&mut *tx)
+        .await?;
+        let stored: Vec<u8> = sqlx::query_scalar::<DB, Vec<u8>>(
+            "SELECT bytes FROM invoice_ubl WHERE invoice_id = $1",
+        )
+        .bind(invoice_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(stored)
+    }
+
     async fn invoices_counted(&self, account_id: &AccountId, month: &str) -> StoreResult<i64> {
         let counted: Option<i64> = sqlx::query_scalar::<DB, i64>(
             "SELECT created FROM invoice_month_counts WHERE account_id = $1 AND month = $2",
