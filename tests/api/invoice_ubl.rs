@@ -346,3 +346,25 @@ async fn only_the_invoices_account_with_invoices_read_gets_it_others_get_404_or_
     let (status, _, _, body) = ubl(&app, &app.token, &id).await;
     assert_error(status, &answer(&body), 404);
 }
+
+#[tokio::test]
+async fn the_document_declares_the_operation_with_its_xml_answer_and_refusals() {
+    let app = TestApp::spawn().await;
+    let (status, doc) = send(app.client.get(app.url("/openapi.json"))).await;
+    assert_eq!(status, StatusCode::OK);
+    let operation = &doc["paths"]["/customer-invoices/{invoiceId}/ubl"]["get"];
+    assert_eq!(operation["operationId"], "get-customer-invoice-ubl", "{operation}");
+    assert_eq!(operation["tags"], json!(["Customer Invoices API"]));
+    let responses = &operation["responses"];
+    let ok = &responses["200"];
+    assert_eq!(ok["content"]["application/xml"]["schema"]["type"], "string", "{ok}");
+    assert!(ok["content"].get("application/json").is_none(), "{ok}");
+    assert!(ok["headers"]["Content-Disposition"].is_object(), "{ok}");
+    for status in ["401", "403", "404", "422", "429"] {
+        assert_eq!(
+            responses[status]["content"]["application/json"]["schema"]["$ref"],
+            "#/components/schemas/ErrorBody",
+            "{status}"
+        );
+    }
+}
