@@ -57,9 +57,7 @@ async fn the_identifiers_are_stored_compact_and_shown_in_every_body_and_the_even
 #[tokio::test]
 async fn an_edit_sets_and_clears_each_identifier_and_leaves_the_others() {
     let app = TestApp::spawn().await;
-    let created = app
-        .create_customer("Edit BV")
-        .await;
+    let created = app.create_customer("Edit BV").await;
     let path = format!("/customers/{}", id_of(&created));
 
     let (status, edited) = send(app.patch(
@@ -158,5 +156,9 @@ async fn bad_identifiers_are_named_in_the_422_and_store_nothing() {
         &json!({"countryCode": "NL", "cocNumber": "00000001234567890000"}),
     ))
     .await;
-    assert_eq!(status, StatusCode::OK, "an OIN is a Dutch registration too: {moved}");
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "an OIN is a Dutch registration too: {moved}"
+    );
 }

@@ -31,7 +31,11 @@ fn attachments_to(app: &TestApp, to: &str) -> Vec<Attached> {
                 let content_type = part.content_type().unwrap();
                 (
                     part.attachment_name().unwrap_or_default().to_owned(),
-                    format!("{}/{}", content_type.ctype(), content_type.subtype().unwrap_or_default()),
+                    format!(
+                        "{}/{}",
+                        content_type.ctype(),
+                        content_type.subtype().unwrap_or_default()
+                    ),
                     part.contents().to_vec(),
                 )
             })
@@ -43,28 +47,56 @@ fn attachments_to(app: &TestApp, to: &str) -> Vec<Attached> {
 }
 
 async fn mailed(app: &TestApp, customer: &Value, number: &str) -> Value {
-    manual(app, customer, number, &[("Werk", "100.00", 21)], json!({"sendNotification": true})).await
+    manual(
+        app,
+        customer,
+        number,
+        &[("Werk", "100.00", 21)],
+        json!({"sendNotification": true}),
+    )
+    .await
 }
 
 #[tokio::test]
 async fn a_peppol_customer_or_one_that_asked_gets_the_e_invoice_beside_the_pdf() {
     let app = app_with_seller().await;
-    let peppol = customer_with(&app, "Peppol BV", json!({
-        "primaryEmail": "peppol@klant.example", "peppolId": "0106:12345678"})).await;
-    let asked = customer_with(&app, "Vraagt BV", json!({
-        "primaryEmail": "vraagt@klant.example", "cocNumber": "87654321", "sendUbl": true})).await;
-    let plain = customer_with(&app, "Gewoon BV", json!({
-        "primaryEmail": "gewoon@klant.example", "cocNumber": "11223344"})).await;
+    let peppol = customer_with(
+        &app,
+        "Peppol BV",
+        json!({
+        "primaryEmail": "peppol@klant.example", "peppolId": "0106:12345678"}),
+    )
+    .await;
+    let asked = customer_with(
+        &app,
+        "Vraagt BV",
+        json!({
+        "primaryEmail": "vraagt@klant.example", "cocNumber": "87654321", "sendUbl": true}),
+    )
+    .await;
+    let plain = customer_with(
+        &app,
+        "Gewoon BV",
+        json!({
+        "primaryEmail": "gewoon@klant.example", "cocNumber": "11223344"}),
+    )
+    .await;
     let to_peppol = mailed(&app, &peppol, "MAIL-1").await;
     let to_asked = mailed(&app, &asked, "MAIL-2").await;
     let to_plain = mailed(&app, &plain, "MAIL-3").await;
     assert_eq!(app.drain_outbox().await, 3);
 
-    for (invoice, to) in [(&to_peppol, "peppol@klant.example"), (&to_asked, "vraagt@klant.example")] {
+    for (invoice, to) in [
+        (&to_peppol, "peppol@klant.example"),
+        (&to_asked, "vraagt@klant.example"),
+    ] {
         let id = id_of(invoice);
         let number = invoice["invoiceNumber"].as_str().unwrap();
         let attached = attachments_to(&app, to);
-        let names: Vec<(&str, &str)> = attached.iter().map(|(n, t, _)| (n.as_str(), t.as_str())).collect();
+        let names: Vec<(&str, &str)> = attached
+            .iter()
+            .map(|(n, t, _)| (n.as_str(), t.as_str()))
+            .collect();
         assert_eq!(
             names,
             [
@@ -90,8 +122,13 @@ async fn a_peppol_customer_or_one_that_asked_gets_the_e_invoice_beside_the_pdf()
 async fn an_invoice_that_cannot_be_an_e_invoice_is_mailed_without_it() {
     // No seller details at all: the PDF can be printed, the e-invoice cannot be made.
     let app = TestApp::spawn().await;
-    let customer = customer_with(&app, "Peppol BV", json!({
-        "primaryEmail": "peppol@klant.example", "peppolId": "0106:12345678"})).await;
+    let customer = customer_with(
+        &app,
+        "Peppol BV",
+        json!({
+        "primaryEmail": "peppol@klant.example", "peppolId": "0106:12345678"}),
+    )
+    .await;
     let invoice = mailed(&app, &customer, "NOUBL-1").await;
     assert_eq!(app.drain_outbox().await, 1);
     let attached = attachments_to(&app, "peppol@klant.example");

@@ -14,10 +14,18 @@ use crate::portal::seller;
 /// The 422 of an invoice's `/ubl`: its message and the paths its `errors` name.
 async fn refusal(app: &TestApp, invoice_id: &str) -> (String, Vec<String>) {
     let (status, content_type, _, body) = ubl(app, &app.token, invoice_id).await;
-    assert!(content_type.starts_with("application/json"), "{content_type}");
+    assert!(
+        content_type.starts_with("application/json"),
+        "{content_type}"
+    );
     let body: Value = serde_json::from_slice(&body).unwrap();
     assert_error(status, &body, 422);
-    let errors = body["errors"].as_object().unwrap().keys().cloned().collect();
+    let errors = body["errors"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .cloned()
+        .collect();
     (body["message"].as_str().unwrap().to_owned(), errors)
 }
 
@@ -51,14 +59,24 @@ async fn an_uploaded_invoice_has_no_lines_so_no_e_invoice() {
     assert_eq!(status, StatusCode::CREATED, "{invoice}");
     let (message, errors) = refusal(&app, &id_of(&invoice)).await;
     assert_eq!(errors, ["lines"]);
-    assert!(message.contains("uploading a PDF") && message.contains("needs invoice lines"), "{message}");
+    assert!(
+        message.contains("uploading a PDF") && message.contains("needs invoice lines"),
+        "{message}"
+    );
 }
 
 #[tokio::test]
 async fn incomplete_seller_details_are_named_as_the_account_names_them_and_nothing_is_kept() {
     let app = TestApp::spawn().await;
     let customer = customer_with(&app, "Klant BV", json!({"cocNumber": "12345678"})).await;
-    let invoice = manual(&app, &customer, "SELL-1", &[("Werk", "100.00", 21)], json!({})).await;
+    let invoice = manual(
+        &app,
+        &customer,
+        "SELL-1",
+        &[("Werk", "100.00", 21)],
+        json!({}),
+    )
+    .await;
     let id = id_of(&invoice);
 
     // Nothing set, then some of it: the 422 names what the account lists, plus the IBAN.
@@ -83,7 +101,10 @@ async fn incomplete_seller_details_are_named_as_the_account_names_them_and_nothi
         }
         let (message, mut errors) = refusal(&app, &id).await;
         errors.sort();
-        let mut named: Vec<String> = expected.iter().map(|name| format!("seller.{name}")).collect();
+        let mut named: Vec<String> = expected
+            .iter()
+            .map(|name| format!("seller.{name}"))
+            .collect();
         named.sort();
         assert_eq!(errors, named, "{message}");
         assert!(message.contains(&expected.join(", ")), "{message}");
@@ -99,7 +120,10 @@ async fn incomplete_seller_details_are_named_as_the_account_names_them_and_nothi
     let pdf = pdf(&app, &id).await;
     let document = lopdf::Document::load_mem(&pdf).unwrap();
     let text = document.extract_text(&[1]).unwrap();
-    assert!(text.contains("Keizersgracht 1") && !text.contains("Oudegracht"), "{text}");
+    assert!(
+        text.contains("Keizersgracht 1") && !text.contains("Oudegracht"),
+        "{text}"
+    );
 }
 
 #[tokio::test]
@@ -122,9 +146,21 @@ async fn a_customer_without_an_electronic_address_is_told_which_fields_to_set() 
     let app = app_with_seller().await;
     // A Swedish VAT number has no Peppol scheme, and a foreign registration number no
     // scheme to route by: neither is an address.
-    let customer = customer_with(&app, "Utan Adress AB", json!({
-        "countryCode": "SE", "vatNumber": "SE556036079301", "cocNumber": "556036-0793"})).await;
-    let invoice = manual(&app, &customer, "ADDR-1", &[("Werk", "50.00", 9)], json!({})).await;
+    let customer = customer_with(
+        &app,
+        "Utan Adress AB",
+        json!({
+        "countryCode": "SE", "vatNumber": "SE556036079301", "cocNumber": "556036-0793"}),
+    )
+    .await;
+    let invoice = manual(
+        &app,
+        &customer,
+        "ADDR-1",
+        &[("Werk", "50.00", 9)],
+        json!({}),
+    )
+    .await;
     let (message, errors) = refusal(&app, &id_of(&invoice)).await;
     assert_eq!(errors, ["customer"]);
     for part in ["peppolId", "cocNumber", "vatNumber", &id_of(&customer)] {
