@@ -301,7 +301,7 @@ impl MarkPaidRequest {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::areas::customer_invoices::model::{due_date, pdf_file_name};
+    use crate::areas::customer_invoices::model::{due_date, pdf_file_name, ubl_file_name};
     use serde_json::json;
 
     fn parse(body: Value) -> Result<NewManualInvoice, FieldErrors> {
@@ -436,6 +436,7 @@ mod tests {
     fn pdf_file_names_keep_only_safe_characters() {
         assert_eq!(pdf_file_name("2025-001"), "factuur-2025-001.pdf");
         assert_eq!(pdf_file_name("a/b\"c\r\nd é"), "factuur-a_b_c__d__.pdf");
+        assert_eq!(ubl_file_name("a/b\"c\r\nd é"), "factuur-a_b_c__d__.xml");
     }
 
     #[test]
