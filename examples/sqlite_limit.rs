@@ -215,6 +215,10 @@ async fn seed(
             country_code: "NL".into(),
             primary_email: format!("billing{i}@example.nl"),
             phone: None,
+            vat_number: None,
+            coc_number: None,
+            peppol_id: None,
+            send_ubl: false,
         };
         customers::store(&db)
             .create_customer(&account.id, &id, &new, &ctx)
@@ -353,7 +357,10 @@ async fn create_invoice(setup: &Setup, number: &str) -> anyhow::Result<()> {
         due_at: issued_at,
         currency: "EUR".into(),
         amount: lines::totals(&lines).total,
-        content: InvoiceContent::Manual { lines },
+        content: InvoiceContent::Manual {
+            lines,
+            credited_invoice_number: None,
+        },
         has_pdf: false,
         paid_at: None,
         payment_token: ids::random_hex(16),

@@ -55,6 +55,10 @@ json_field() { python3 -c 'import json, sys; print(json.load(sys.stdin)[sys.argv
 "$bin" migrate >/dev/null
 account=$("$bin" accounts create --name Contract --json | json_field id)
 limited=$("$bin" accounts create --name Limited --monthly-invoice-limit 0 --json | json_field id)
+# Seller details, so that the account's manual invoices can be e-invoices (GET .../ubl).
+"$bin" accounts update --id "$account" --legal-name "Contract B.V." --street "Keizersgracht 1" \
+    --zip-code 1015AA --city Amsterdam --kvk-number 69591231 --vat-number NL859467032B01 \
+    --iban NL91ABNA0417164300 >/dev/null
 CONTRACT_TOKEN=$("$bin" api-keys create --account "$account" --json | json_field token)
 CONTRACT_TOKEN_NO_SCOPE=$("$bin" api-keys create --account "$account" --scope tickets.read --json | json_field token)
 CONTRACT_TOKEN_LIMITED_RATE=$("$bin" api-keys create --account "$account" --rate-limit 1 --json | json_field token)

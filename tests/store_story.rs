@@ -52,6 +52,10 @@ fn customer() -> NewCustomer {
         country_code: "NL".into(),
         primary_email: "info@verhaal.example".into(),
         phone: None,
+        vat_number: None,
+        coc_number: None,
+        peppol_id: None,
+        send_ubl: false,
     }
 }
 
@@ -70,6 +74,7 @@ fn invoice(customer_id: &CustomerId, number: &str) -> NewInvoiceRecord {
                 amount_excl_vat: Money::from_cents(1295),
                 vat_rate: VatRate::Standard,
             }],
+            credited_invoice_number: None,
         },
         has_pdf: false,
         paid_at: None,

@@ -4,10 +4,10 @@
 use std::path::PathBuf;
 
 use lettre::message::header::ContentType;
-use lettre::message::{Attachment, Mailbox, MultiPart};
+use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 
-use super::Message;
+use super::{Attachment, Message};
 
 #[derive(Clone)]
 pub enum Transport {
@@ -58,14 +58,14 @@ impl Mailer {
         }
     }
 
-    /// Sends `mail` to `to`, with the invoice PDF attached when there is one. The
+    /// Sends `mail` to `to`, with its attachments (the invoice PDF, its e-invoice). The
     /// Message-ID comes from the event, so a copy sent again after a crash carries the same
     /// one and mail systems that deduplicate on it show it once.
     pub async fn send(
         &self,
         to: &str,
         mail: &Message,
-        pdf: Option<(String, Vec<u8>)>,
+        attachments: Vec<Attachment>,
         event_id: &str,
     ) -> Result<(), SendError> {
         let to: Mailbox = to.parse().map_err(|e| SendError {
@@ -73,16 +73,22 @@ impl Mailer {
             permanent: true,
         })?;
         let body = MultiPart::alternative_plain_html(mail.text.clone(), mail.html.clone());
-        let body = match pdf {
-            None => body,
-            Some((name, bytes)) => {
-                MultiPart::mixed()
-                    .multipart(body)
-                    .singlepart(Attachment::new(name).body(
-                        bytes,
-                        ContentType::parse("application/pdf").expect("a valid media type"),
-                    ))
+        let body = if attachments.is_empty() {
+            body
+        } else {
+            let mut mixed = MultiPart::mixed().multipart(body);
+            for attachment in attachments {
+                let content_type =
+                    ContentType::parse(attachment.content_type).map_err(|e| SendError {
+                        message: format!("the attachment's media type is not valid: {e}"),
+                        permanent: true,
+                    })?;
+                mixed = mixed.singlepart(
+                    lettre::message::Attachment::new(attachment.file_name)
+                        .body(attachment.bytes, content_type),
+                );
             }
+            mixed
         };
         let message = lettre::Message::builder()
             .from(self.from.clone())

@@ -8,6 +8,15 @@ mod mailer;
 
 pub use mailer::{Mailer, SendError};
 
+/// A file sent with a message: the invoice PDF, its UBL e-invoice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attachment {
+    pub file_name: String,
+    /// Its media type, such as `application/pdf`.
+    pub content_type: &'static str,
+    pub bytes: Vec<u8>,
+}
+
 /// A message as rendered: subject, plain text and HTML.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Message {

@@ -8,14 +8,14 @@ use jiff::Timestamp;
 
 use super::ClaimedDelivery;
 use crate::db::StoreError;
-use crate::mail::Message;
+use crate::mail::{Attachment, Message};
 
 /// An e-mail ready to send.
 pub struct Email {
     pub to: String,
     pub message: Message,
-    /// File name and bytes of an attachment (the invoice PDF).
-    pub attachment: Option<(String, Vec<u8>)>,
+    /// The invoice PDF, its UBL e-invoice, or nothing.
+    pub attachments: Vec<Attachment>,
 }
 
 /// Why an e-mail could not be composed, and whether trying again can help.

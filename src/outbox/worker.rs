@@ -234,7 +234,7 @@ impl Outbox {
             .send(
                 &email.to,
                 &email.message,
-                email.attachment,
+                email.attachments,
                 &delivery.event_id,
             )
             .await

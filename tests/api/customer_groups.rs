@@ -260,7 +260,7 @@ async fn adding_customers_answers_with_every_member_as_a_full_customer() {
     let want = sorted_by_id(vec![app.customer(&a).await, app.customer(&b).await]);
     assert_eq!(members, want);
     for member in &members {
-        assert_eq!(member.as_object().unwrap().len(), 12, "{member}");
+        assert_eq!(member.as_object().unwrap().len(), 16, "{member}");
         assert_eq!(member["customerGroups"], json!([gid]));
     }
     assert_eq!(app.customer(&c).await["customerGroups"], json!([]));

@@ -26,11 +26,16 @@ async fn create_customer_returns_201_with_every_documented_field() {
     assert!(c["integration"].is_null());
     assert!(c["integrationId"].is_null());
     assert_eq!(c["customerGroups"], json!([]));
+    // Our additions for e-invoices (tests/api/customers_einvoice.rs).
+    for field in ["vatNumber", "cocNumber", "peppolId"] {
+        assert!(c[field].is_null(), "{field}");
+    }
+    assert_eq!(c["sendUbl"], false);
     assert_atom(&c["createdAt"]);
     assert_eq!(c["createdAt"], "2025-04-14T12:00:00+02:00");
     assert_eq!(
         c.as_object().unwrap().len(),
-        12,
+        16,
         "no undocumented members: {c}"
     );
 

@@ -204,12 +204,24 @@ async fn the_customer_schema_has_exactly_the_reference_fields() {
         "integrationId",
         "customerGroups",
         "createdAt",
+        // Our additions for e-invoices.
+        "vatNumber",
+        "cocNumber",
+        "peppolId",
+        "sendUbl",
     ]
     .into_iter()
     .map(str::to_owned)
     .collect();
     assert_eq!(property_names(schema), want);
-    for nullable in ["phone", "integration", "integrationId"] {
+    for nullable in [
+        "phone",
+        "integration",
+        "integrationId",
+        "vatNumber",
+        "cocNumber",
+        "peppolId",
+    ] {
         assert_eq!(
             schema["properties"][nullable]["type"],
             json!(["string", "null"]),

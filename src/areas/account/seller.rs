@@ -326,6 +326,86 @@ mod tests {
         assert!(parse_logo(vec![0xFF; LOGO_MAX_BYTES + 1]).is_err());
     }
 
+    /// The e-invoice names the same missing fields as `missingForInvoices`, in its order,
+    /// and the IBAN besides (payment instructions need it, a PDF does not): for every
+    /// combination of the seven fields set or not, through the conversion the `/ubl`
+    /// endpoint uses.
+    #[test]
+    fn the_e_invoice_lists_what_missing_for_invoices_lists_and_the_iban() {
+        use crate::areas::customer_invoices::ubl::ubl_seller;
+        use crate::einvoice::{Buyer, Invoice, Line, UblError, UblInput, render};
+        use crate::kernel::money::Money;
+        use crate::kernel::vat::VatRate;
+
+        let complete = SellerDetails {
+            legal_name: Some("Voorbeeld B.V.".into()),
+            street: Some("Keizersgracht 1".into()),
+            zip_code: Some("1015AA".into()),
+            city: Some("Amsterdam".into()),
+            country_code: "NL".into(),
+            kvk_number: Some("69591231".into()),
+            vat_number: Some("NL859467032B01".into()),
+            iban: Some("NL91ABNA0417164300".into()),
+            ..SellerDetails::default()
+        };
+        let buyer = Buyer {
+            company_name: "Klant B.V.".into(),
+            address: "Markt 2".into(),
+            zip_code: "9711 LV".into(),
+            city: "Groningen".into(),
+            country_code: "NL".into(),
+            email: "klant@example.nl".into(),
+            coc_number: Some("12345678".into()),
+            ..Buyer::default()
+        };
+        for unset in 0..(1u32 << 7) {
+            let mut seller = complete.clone();
+            let fields = [
+                &mut seller.legal_name,
+                &mut seller.street,
+                &mut seller.zip_code,
+                &mut seller.city,
+                &mut seller.kvk_number,
+                &mut seller.vat_number,
+                &mut seller.iban,
+            ];
+            for (bit, field) in fields.into_iter().enumerate() {
+                if unset & (1 << bit) != 0 {
+                    *field = None;
+                }
+            }
+            let mut expected = seller.missing_for_invoices();
+            if seller.iban.is_none() {
+                expected.push("iban");
+            }
+            let input = UblInput {
+                seller: ubl_seller(&seller),
+                buyer: buyer.clone(),
+                invoice: Invoice {
+                    number: "2025-001".into(),
+                    issue_date: jiff::civil::Date::constant(2025, 4, 14),
+                    due_date: jiff::civil::Date::constant(2025, 4, 28),
+                    lines: vec![Line {
+                        description: "Werk".into(),
+                        amount_excl_vat: Money::from_cents(10_000),
+                        vat_rate: VatRate::Standard,
+                    }],
+                    payment_reference: "2025-001".into(),
+                    buyer_reference: None,
+                    credited_invoice: None,
+                    pdf: None,
+                },
+            };
+            match render(&input) {
+                Ok(_) => assert!(expected.is_empty(), "{unset:07b}: {expected:?}"),
+                Err(UblError::IncompleteSeller { missing }) => {
+                    assert_eq!(missing, expected, "{unset:07b}")
+                }
+                Err(other) => panic!("{unset:07b}: {other}"),
+            }
+        }
+    }
+
     #[test]
     fn missing_fields_are_listed_by_their_api_names() {
         let seller = SellerDetails {

@@ -55,6 +55,11 @@ pub struct CustomerInvoiceBody {
     /// lines and rounded half away from zero (EN 16931 BR-CO-17).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vat_breakdown: Option<Vec<VatBreakdownBody>>,
+    /// Our addition, manual credit notes only, when given: the number of the invoice this
+    /// one credits, stated in its e-invoice.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "2024-001")]
+    pub credited_invoice_number: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -127,8 +132,14 @@ impl CustomerInvoiceBody {
             vat_amount: None,
             lines: None,
             vat_breakdown: None,
+            credited_invoice_number: None,
         };
-        if let InvoiceContent::Manual { lines } = invoice.content {
+        if let InvoiceContent::Manual {
+            lines,
+            credited_invoice_number,
+        } = invoice.content
+        {
+            body.credited_invoice_number = credited_invoice_number;
             let totals = lines::totals(&lines);
             body.subtotal_amount = Some(totals.subtotal.to_string());
             body.vat_amount = Some(totals.vat.to_string());

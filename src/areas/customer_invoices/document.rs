@@ -40,7 +40,7 @@ pub async fn stored_or_rendered(
         Err(StoreError::NotFound) => {}
         stored => return stored,
     }
-    let InvoiceContent::Manual { lines } = &invoice.content else {
+    let InvoiceContent::Manual { lines, .. } = &invoice.content else {
         return Err(StoreError::NotFound);
     };
     let (account, seller, customer, logo) = tokio::try_join!(

@@ -1,6 +1,7 @@
 //! The invoice notification e-mail: subject, plain text and HTML, in Dutch or English,
 //! built from the invoice exactly as the API showed it when it was created; and the
-//! outbox's composer for it, which adds the customer's address and the invoice PDF.
+//! outbox's composer for it, which adds the customer's address, the invoice PDF and, for a
+//! customer with a `peppolId` or `sendUbl`, the UBL e-invoice.
 
 use serde_json::Value;
 
@@ -35,15 +36,16 @@ impl InvoiceNotice {
 use async_trait::async_trait;
 
 use super::document::stored_or_rendered;
-use super::model::pdf_file_name;
+use super::model::{CustomerInvoice, pdf_file_name, ubl_file_name};
 use super::store::store;
+use super::ubl::{self, UblFailure};
 use crate::areas::customer_invoices::model::InvoiceId;
 use crate::areas::customers::model::CustomerId;
 use crate::areas::{account, customers};
 use crate::db::{Db, StoreError};
 pub use crate::kernel::format::Language;
 use crate::kernel::ids::AccountId;
-use crate::mail::{Message, escape};
+use crate::mail::{Attachment, Message, escape};
 use crate::outbox::{ClaimedDelivery, ComposeError, Composer, Email};
 
 pub fn render(notice: &InvoiceNotice, language: Language) -> Message {
@@ -175,32 +177,71 @@ impl Composer for InvoiceMail {
         let payment_url = event["data"]["links"]["onlinePaymentLink"]["href"]
             .as_str()
             .unwrap_or_default();
-        let attachment = match self
-            .pdf(&delivery.account_id, invoice_id, payment_url)
+        let invoice_id = InvoiceId::from_stored(invoice_id.to_owned());
+        // An invoice deleted since is mailed without its documents.
+        let attachments = match store(&self.db)
+            .get_invoice(&delivery.account_id, &invoice_id)
             .await
         {
-            Ok(bytes) => Some((pdf_file_name(&notice.invoice_number), bytes)),
-            Err(StoreError::NotFound) => None,
-            Err(e) => return Err(ComposeError::Retry(format!("reading the PDF: {e}"))),
+            Ok(invoice) => {
+                let wants_ubl = customer.peppol_id.is_some() || customer.send_ubl;
+                self.attachments(&delivery.account_id, &invoice, payment_url, wants_ubl)
+                    .await?
+            }
+            Err(StoreError::NotFound) => Vec::new(),
+            Err(e) => return Err(ComposeError::Retry(format!("reading the invoice: {e}"))),
         };
         Ok(Email {
             to: customer.primary_email,
             message: render(&notice, Language::from_locale(&account.locale)),
-            attachment,
+            attachments,
         })
     }
 }
 
 impl InvoiceMail {
-    async fn pdf(
+    /// The invoice PDF (where there is one) and, when asked, the UBL e-invoice. An invoice
+    /// that cannot become a valid e-invoice is mailed without it, never held back: why is
+    /// logged for the operator (the API's `/ubl` answers it too).
+    async fn attachments(
         &self,
         account_id: &AccountId,
-        invoice_id: &str,
+        invoice: &CustomerInvoice,
         payment_url: &str,
-    ) -> Result<Vec<u8>, StoreError> {
-        let invoice_id = InvoiceId::from_stored(invoice_id.to_owned());
-        let invoice = store(&self.db).get_invoice(account_id, &invoice_id).await?;
-        stored_or_rendered(&self.db, account_id, &invoice, payment_url).await
+        wants_ubl: bool,
+    ) -> Result<Vec<Attachment>, ComposeError> {
+        let mut attachments = Vec::new();
+        match stored_or_rendered(&self.db, account_id, invoice, payment_url).await {
+            Ok(bytes) => attachments.push(Attachment {
+                file_name: pdf_file_name(&invoice.invoice_number),
+                content_type: "application/pdf",
+                bytes,
+            }),
+            Err(StoreError::NotFound) => {}
+            Err(e) => return Err(ComposeError::Retry(format!("reading the PDF: {e}"))),
+        }
+        if !wants_ubl {
+            return Ok(attachments);
+        }
+        match ubl::stored_or_rendered(&self.db, account_id, invoice, payment_url).await {
+            Ok(bytes) => attachments.push(Attachment {
+                file_name: ubl_file_name(&invoice.invoice_number),
+                content_type: crate::einvoice::CONTENT_TYPE,
+                bytes,
+            }),
+            Err(UblFailure::Refused(reason)) => tracing::warn!(
+                account_id = %account_id,
+                invoice_id = %invoice.id,
+                reason = %reason,
+                "the invoice e-mail goes without its e-invoice, which cannot be made"
+            ),
+            Err(UblFailure::Store(StoreError::NotFound)) => {}
+            // As for the PDF: a database that fails now is tried again with the whole mail.
+            Err(UblFailure::Store(e)) => {
+                return Err(ComposeError::Retry(format!("making the e-invoice: {e}")));
+            }
+        }
+        Ok(attachments)
     }
 }
 

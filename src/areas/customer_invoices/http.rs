@@ -102,7 +102,10 @@ pub async fn create_manual_customer_invoice(
     let totals = lines::totals(&input.lines);
     let mut new = new_invoice(input.customer_id, input.invoice_number, input.issued_at);
     new.amount = totals.total;
-    new.content = InvoiceContent::Manual { lines: input.lines };
+    new.content = InvoiceContent::Manual {
+        lines: input.lines,
+        credited_invoice_number: input.credited_invoice_number,
+    };
     new.send_notification = input.send_notification;
     let created = store_new_invoice(&state, &principal, new, None).await?;
     Ok((

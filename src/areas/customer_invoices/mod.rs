@@ -1,7 +1,7 @@
 //! Customer Invoices API (`customer-invoices.md`): manual invoices built from lines,
-//! uploaded PDF invoices, list, get, mark paid, delete (soft; ours) and a signed PDF link;
-//! plus each invoice's public page (`links.onlinePaymentLink`), its PDF document and the
-//! notification e-mail. The license limit is counted with every create.
+//! uploaded PDF invoices, list, get, mark paid, delete (soft; ours), a signed PDF link and
+//! the UBL e-invoice (ours); plus each invoice's public page (`links.onlinePaymentLink`), its
+//! PDF document and the notification e-mail. The license limit is counted with every create.
 
 mod body;
 pub mod document;
@@ -13,6 +13,7 @@ pub mod pages;
 pub mod request;
 pub mod store;
 mod turns;
+pub mod ubl;
 pub mod upload;
 
 use axum::routing::get;
@@ -40,6 +41,7 @@ pub fn routes() -> Routes {
             http::delete_customer_invoice
         ))
         .api(routes!(http::get_customer_invoice_pdf))
+        .api(routes!(ubl::get_customer_invoice_ubl))
         // The signed PDF link: opened without an API key.
         .page(
             "/files/customer-invoices/{token}",

@@ -15,8 +15,12 @@ use crate::kernel::vat::VatRate;
 /// What a customer invoice holds besides its identity.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum InvoiceContent {
-    /// Built from lines; totals follow from them.
-    Manual { lines: Vec<ManualLine> },
+    /// Built from lines; totals follow from them. A credit note (a negative total) may
+    /// name the invoice it credits (BT-25; required of Dutch sellers' e-invoices, NL-R-001).
+    Manual {
+        lines: Vec<ManualLine>,
+        credited_invoice_number: Option<String>,
+    },
     /// An uploaded PDF with the amount its sender stated.
     Uploaded,
 }
@@ -104,8 +108,19 @@ pub struct InvoiceFilter {
 }
 
 pub const INVOICE_COLUMNS: &str = "id, customer_id, invoice_number, issued_at, due_at, currency,
-    amount_cents, lines, has_pdf, paid_at, payment_token, send_notification, notification_status,
-    created_at";
+    amount_cents, lines, credited_invoice_number, has_pdf, paid_at, payment_token,
+    send_notification, notification_status, created_at";
+
+/// The `credited_invoice_number` column of an invoice.
+pub fn credited_invoice_number(content: &InvoiceContent) -> Option<&str> {
+    match content {
+        InvoiceContent::Manual {
+            credited_invoice_number,
+            ..
+        } => credited_invoice_number.as_deref(),
+        InvoiceContent::Uploaded => None,
+    }
+}
 
 /// The storage form of one manual line (amounts in cents, the rate as a percentage).
 #[derive(Serialize, Deserialize)]
@@ -119,7 +134,7 @@ struct StoredLine {
 /// The `lines` column of an invoice: the lines of a manual one, nothing for an upload.
 pub fn stored_lines(content: &InvoiceContent) -> Option<String> {
     match content {
-        InvoiceContent::Manual { lines } => Some(lines_to_json(lines)),
+        InvoiceContent::Manual { lines, .. } => Some(lines_to_json(lines)),
         InvoiceContent::Uploaded => None,
     }
 }
@@ -164,6 +179,7 @@ pub struct InvoiceRow {
     currency: String,
     amount_cents: i64,
     lines: Option<String>,
+    credited_invoice_number: Option<String>,
     has_pdf: bool,
     paid_at: Option<i64>,
     payment_token: String,
@@ -177,6 +193,7 @@ impl InvoiceRow {
         let content = match &self.lines {
             Some(json) => InvoiceContent::Manual {
                 lines: lines_from_json(json)?,
+                credited_invoice_number: self.credited_invoice_number.clone(),
             },
             None => InvoiceContent::Uploaded,
         };
@@ -206,7 +223,17 @@ impl InvoiceRow {
 /// `factuur-<number>.pdf`, with anything but ASCII letters, digits, `-` and `_` replaced,
 /// so that no header or file system sees a quote, slash or control character.
 pub fn pdf_file_name(invoice_number: &str) -> String {
-    let safe: String = invoice_number
+    format!("factuur-{}.pdf", safe_file_stem(invoice_number))
+}
+
+/// The file name of an invoice's UBL e-invoice, made safe as [`pdf_file_name`]'s:
+/// `factuur-<number>.xml`.
+pub fn ubl_file_name(invoice_number: &str) -> String {
+    format!("factuur-{}.xml", safe_file_stem(invoice_number))
+}
+
+fn safe_file_stem(invoice_number: &str) -> String {
+    invoice_number
         .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
@@ -215,8 +242,7 @@ pub fn pdf_file_name(invoice_number: &str) -> String {
                 '_'
             }
         })
-        .collect();
-    format!("factuur-{safe}.pdf")
+        .collect()
 }
 
 /// `issuedAt` plus the account's payment term (DECISIONS.md).

@@ -215,7 +215,7 @@ async fn page(
         None => ("open", t.status_open),
     };
     let (lines, breakdown, subtotal, total_vat) = match &invoice.content {
-        InvoiceContent::Manual { lines } => {
+        InvoiceContent::Manual { lines, .. } => {
             let totals = lines::totals(lines);
             let views = lines
                 .iter()

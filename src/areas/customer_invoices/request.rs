@@ -40,6 +40,10 @@ pub struct CreateManualInvoiceRequest {
     /// Lines in this invoice: 1 to 1000.
     #[schema(value_type = Vec<ManualLineRequest>, required = true, min_items = 1, max_items = 1000)]
     lines: Option<Value>,
+    /// Our addition, for a credit note (lines with a negative total): the number of the
+    /// invoice it credits, which its e-invoice states.
+    #[schema(value_type = Option<String>, example = "2015-001", max_length = 64)]
+    credited_invoice_number: Option<Value>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,6 +53,7 @@ pub struct NewManualInvoice {
     pub issued_at: Date,
     pub lines: Vec<ManualLine>,
     pub send_notification: bool,
+    pub credited_invoice_number: Option<String>,
 }
 
 impl TryFrom<CreateManualInvoiceRequest> for NewManualInvoice {
@@ -73,26 +78,65 @@ impl TryFrom<CreateManualInvoiceRequest> for NewManualInvoice {
         let issued_at = issue_date(&mut f, "issuedAt", given(&req.issued_at));
         let send_notification = f.optional_bool("sendNotification", given(&req.send_notification));
         let lines = parse_lines(&mut f, given(&req.lines));
+        let credited = f.optional_text(
+            CREDITED,
+            given(&req.credited_invoice_number),
+            MAX_INVOICE_NUMBER,
+            TextKind::Line,
+        );
+        if let (Some(Some(credited)), Some(lines)) = (&credited, &lines) {
+            credit_note_checks(&mut f, credited, invoice_number.as_deref(), lines);
+        }
         match (
             customer_id,
             invoice_number,
             issued_at,
             lines,
             send_notification,
+            credited,
         ) {
-            (Some(customer_id), Some(invoice_number), Some(issued_at), Some(lines), Some(send))
-                if errors.is_empty() =>
-            {
-                Ok(NewManualInvoice {
-                    customer_id,
-                    invoice_number,
-                    issued_at,
-                    lines,
-                    send_notification: send.unwrap_or(false),
-                })
-            }
+            (
+                Some(customer_id),
+                Some(invoice_number),
+                Some(issued_at),
+                Some(lines),
+                Some(send),
+                Some(credited_invoice_number),
+            ) if errors.is_empty() => Ok(NewManualInvoice {
+                customer_id,
+                invoice_number,
+                issued_at,
+                lines,
+                send_notification: send.unwrap_or(false),
+                credited_invoice_number,
+            }),
             _ => Err(errors),
         }
+    }
+}
+
+const CREDITED: &str = "creditedInvoiceNumber";
+
+/// A credited invoice belongs on a credit note, and is another invoice. The totals are
+/// computed only for an invoice that names one, so the usual create pays nothing for it.
+fn credit_note_checks(
+    f: &mut Fields,
+    credited: &str,
+    invoice_number: Option<&str>,
+    lines: &[ManualLine],
+) {
+    if crate::kernel::lines::totals(lines).total.cents() >= 0 {
+        let message = format!(
+            "The {} field is for a credit note: only an invoice whose lines total below zero credits another invoice.",
+            f.path(CREDITED)
+        );
+        f.error(CREDITED, message);
+    } else if invoice_number == Some(credited) {
+        let message = format!(
+            "The {} field must name another invoice than this credit note's own number.",
+            f.path(CREDITED)
+        );
+        f.error(CREDITED, message);
     }
 }
 
@@ -257,7 +301,7 @@ impl MarkPaidRequest {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::areas::customer_invoices::model::{due_date, pdf_file_name};
+    use crate::areas::customer_invoices::model::{due_date, pdf_file_name, ubl_file_name};
     use serde_json::json;
 
     fn parse(body: Value) -> Result<NewManualInvoice, FieldErrors> {
@@ -362,9 +406,37 @@ mod tests {
     }
 
     #[test]
+    fn only_a_credit_note_names_the_invoice_it_credits() {
+        let mut body = seed_example();
+        body["lines"][0]["amountExclVat"] = json!("-12.95");
+        body["creditedInvoiceNumber"] = json!(" 2014-007 ");
+        let credit = parse(body.clone()).unwrap();
+        assert_eq!(credit.credited_invoice_number.as_deref(), Some("2014-007"));
+        body["creditedInvoiceNumber"] = json!("");
+        assert_eq!(parse(body.clone()).unwrap().credited_invoice_number, None);
+        for (bad, lines_total) in [
+            (json!("2015-001"), "-12.95"),
+            (json!("2014-007"), "12.95"),
+            (json!("2014-007"), "0"),
+            (json!(2014), "-12.95"),
+            (json!("x".repeat(65)), "-12.95"),
+        ] {
+            body["creditedInvoiceNumber"] = bad.clone();
+            body["lines"][0]["amountExclVat"] = json!(lines_total);
+            let errors = parse(body.clone()).unwrap_err();
+            assert_eq!(
+                errors.keys().collect::<Vec<_>>(),
+                ["creditedInvoiceNumber"],
+                "{bad} {lines_total}"
+            );
+        }
+    }
+
+    #[test]
     fn pdf_file_names_keep_only_safe_characters() {
         assert_eq!(pdf_file_name("2025-001"), "factuur-2025-001.pdf");
         assert_eq!(pdf_file_name("a/b\"c\r\nd é"), "factuur-a_b_c__d__.pdf");
+        assert_eq!(ubl_file_name("a/b\"c\r\nd é"), "factuur-a_b_c__d__.xml");
     }
 
     #[test]

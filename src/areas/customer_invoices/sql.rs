@@ -8,7 +8,8 @@ use std::sync::Arc;
 use super::{Backend, DB};
 use crate::areas::customer_invoices::model::InvoiceId;
 use crate::areas::customer_invoices::model::{
-    CustomerInvoice, INVOICE_COLUMNS, InvoiceFilter, InvoiceRow, NewInvoiceRecord, stored_lines,
+    CustomerInvoice, INVOICE_COLUMNS, InvoiceFilter, InvoiceRow, NewInvoiceRecord,
+    credited_invoice_number, stored_lines,
 };
 use crate::areas::customer_invoices::store::{CreateCheck, Decider, InvoiceStore, TAKEN};
 use crate::areas::customers::model::CustomerId;
@@ -24,9 +25,9 @@ type Conn = <DB as sqlx::Database>::Connection;
 
 /// The columns a create writes, in the order [`Backend::insert_invoices`] binds them.
 const INSERT_COLUMNS: &str = "id, account_id, customer_id, invoice_number, issued_at, due_at,
-    currency, amount_cents, lines, has_pdf, paid_at, payment_token, send_notification,
-    notification_status, created_at";
-const INSERT_COLUMN_COUNT: usize = 15;
+    currency, amount_cents, lines, credited_invoice_number, has_pdf, paid_at, payment_token,
+    send_notification, notification_status, created_at";
+const INSERT_COLUMN_COUNT: usize = 16;
 
 impl Backend {
     /// A live invoice of the account, in any transaction.
@@ -146,6 +147,7 @@ impl Backend {
                 .bind(&invoice.currency)
                 .bind(invoice.amount.cents())
                 .bind(stored_lines(&invoice.content))
+                .bind(credited_invoice_number(&invoice.content))
                 .bind(*has_pdf)
                 .bind(invoice.paid_at.map(to_micros))
                 .bind(&invoice.payment_token)
@@ -404,6 +406,49 @@ impl InvoiceStore for Backend {
         .await?;
         let stored: Vec<u8> = sqlx::query_scalar::<DB, Vec<u8>>(
             "SELECT bytes FROM invoice_pdfs WHERE invoice_id = $1",
+        )
+        .bind(invoice_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(stored)
+    }
+
+    async fn get_invoice_ubl(
+        &self,
+        account_id: &AccountId,
+        invoice_id: &InvoiceId,
+    ) -> StoreResult<Vec<u8>> {
+        let bytes: Option<Vec<u8>> = sqlx::query_scalar::<DB, Vec<u8>>(
+            "SELECT u.bytes FROM invoice_ubl u JOIN customer_invoices i ON i.id = u.invoice_id
+             WHERE i.account_id = $1 AND i.id = $2 AND i.deleted_at IS NULL",
+        )
+        .bind(account_id)
+        .bind(invoice_id)
+        .fetch_optional(&self.read)
+        .await?;
+        bytes.ok_or(StoreError::NotFound)
+    }
+
+    async fn keep_invoice_ubl(
+        &self,
+        account_id: &AccountId,
+        invoice_id: &InvoiceId,
+        bytes: Vec<u8>,
+    ) -> StoreResult<Vec<u8>> {
+        let mut tx = self.write.begin().await?;
+        // The invoice must be the account's and live; the row itself has no account.
+        Self::fetch_invoice(&mut *tx, account_id, invoice_id).await?;
+        sqlx::query::<DB>(
+            "INSERT INTO invoice_ubl (invoice_id, bytes) VALUES ($1, $2)
+             ON CONFLICT (invoice_id) DO NOTHING",
+        )
+        .bind(invoice_id)
+        .bind(bytes)
+        .execute(&mut *tx)
+        .await?;
+        let stored: Vec<u8> = sqlx::query_scalar::<DB, Vec<u8>>(
+            "SELECT bytes FROM invoice_ubl WHERE invoice_id = $1",
         )
         .bind(invoice_id)
         .fetch_one(&mut *tx)

@@ -70,6 +70,20 @@ pub trait InvoiceStore: Send + Sync + 'static {
         invoice_id: &InvoiceId,
         bytes: Vec<u8>,
     ) -> StoreResult<Vec<u8>>;
+    /// The UBL e-invoice kept for a live invoice of the account.
+    async fn get_invoice_ubl(
+        &self,
+        account_id: &AccountId,
+        invoice_id: &InvoiceId,
+    ) -> StoreResult<Vec<u8>>;
+    /// Keeps the first UBL e-invoice rendered for an invoice, as [`Self::keep_invoice_pdf`]
+    /// keeps its PDF, and returns whichever is stored.
+    async fn keep_invoice_ubl(
+        &self,
+        account_id: &AccountId,
+        invoice_id: &InvoiceId,
+        bytes: Vec<u8>,
+    ) -> StoreResult<Vec<u8>>;
     /// Invoices counted against the limit in `month` (`YYYY-MM`).
     async fn invoices_counted(&self, account_id: &AccountId, month: &str) -> StoreResult<i64>;
     /// A live invoice by its ID alone, with its account: for the public page, which proves

@@ -38,6 +38,19 @@ pub struct CustomerBody {
     /// IDs of the groups the customer belongs to.
     #[schema(example = json!(["cug_123abc567"]))]
     pub customer_groups: Vec<String>,
+    /// Our addition: the VAT identification number, with its country prefix.
+    #[schema(example = "NL987654321B01")]
+    pub vat_number: Option<String>,
+    /// Our addition: the Chamber of Commerce number (for a Dutch customer its KvK number,
+    /// or a public body's OIN).
+    #[schema(example = "12345678")]
+    pub coc_number: Option<String>,
+    /// Our addition: the Peppol participant ID (`scheme:identifier`) e-invoices go to.
+    #[schema(example = "0106:12345678")]
+    pub peppol_id: Option<String>,
+    /// Our addition: invoice e-mails carry the UBL e-invoice, also without a `peppolId`.
+    #[schema(example = false)]
+    pub send_ubl: bool,
     /// ATOM date-time.
     #[schema(example = "2024-04-28T21:00:00+02:00")]
     pub created_at: String,
@@ -58,6 +71,10 @@ impl CustomerBody {
             integration: c.integration,
             integration_id: c.integration_id,
             customer_groups: c.customer_groups,
+            vat_number: c.vat_number,
+            coc_number: c.coc_number,
+            peppol_id: c.peppol_id,
+            send_ubl: c.send_ubl,
         }
     }
 }

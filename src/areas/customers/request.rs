@@ -1,10 +1,12 @@
 //! The requests of the Customers API, as documented and as read, and the rules for what
 //! `POST /customers` and `PATCH /customers/{id}` may store.
 
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 use utoipa::ToSchema;
 
+use crate::areas::account::seller::parse_vat_number;
+use crate::einvoice::parse_peppol_id;
 use crate::kernel::input::is_valid_email;
 use crate::kernel::input::{FieldErrors, Fields, TextKind, given};
 
@@ -29,6 +31,22 @@ pub struct CreateCustomerRequest {
     /// Our addition: the customer's phone number.
     #[schema(value_type = Option<String>, example = "+312012345678")]
     phone: Option<Value>,
+    /// Our addition: the customer's VAT identification number with its country prefix,
+    /// stated on e-invoices (spaces and dots are dropped).
+    #[schema(value_type = Option<String>, example = "NL987654321B01")]
+    vat_number: Option<Value>,
+    /// Our addition: the customer's Chamber of Commerce number; for a Dutch customer its
+    /// KvK number (eight digits) or, for a public body, its OIN (twenty digits).
+    #[schema(value_type = Option<String>, example = "12345678")]
+    coc_number: Option<Value>,
+    /// Our addition: the customer's Peppol participant ID, `scheme:identifier`, where its
+    /// e-invoices are addressed; with one, invoice e-mails carry the UBL e-invoice.
+    #[schema(value_type = Option<String>, example = "0106:12345678")]
+    peppol_id: Option<Value>,
+    /// Our addition: attach the UBL e-invoice to this customer's invoice e-mails even
+    /// without a `peppolId`. `false` when omitted.
+    #[schema(value_type = Option<bool>, example = false)]
+    send_ubl: Option<Value>,
 }
 
 /// The request of Edit Customer: every field optional, at least one required.
@@ -49,6 +67,28 @@ pub struct EditCustomerRequest {
     country_code: Option<Value>,
     #[schema(value_type = Option<String>)]
     phone: Option<Value>,
+    /// Our addition; `null` clears it.
+    #[serde(default, deserialize_with = "null_kept")]
+    #[schema(value_type = Option<String>)]
+    vat_number: Option<Value>,
+    /// Our addition; `null` clears it.
+    #[serde(default, deserialize_with = "null_kept")]
+    #[schema(value_type = Option<String>)]
+    coc_number: Option<Value>,
+    /// Our addition; `null` clears it.
+    #[serde(default, deserialize_with = "null_kept")]
+    #[schema(value_type = Option<String>)]
+    peppol_id: Option<Value>,
+    /// Our addition; `null` sets it back to `false`.
+    #[serde(default, deserialize_with = "null_kept")]
+    #[schema(value_type = Option<bool>)]
+    send_ubl: Option<Value>,
+}
+
+/// A field an edit may clear: a JSON `null` is kept as `Some(Value::Null)`, told apart from
+/// a field not sent at all (`None`, by `#[serde(default)]`).
+fn null_kept<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Value>, D::Error> {
+    Value::deserialize(deserializer).map(Some)
 }
 
 /// Longest accepted value of ordinary text fields (names, addresses).
@@ -57,6 +97,11 @@ pub const MAX_TEXT: usize = 255;
 pub const MAX_EMAIL: usize = 254;
 pub const MAX_ZIP: usize = 20;
 pub const MAX_PHONE: usize = 32;
+/// Longest accepted input of the e-invoice identifiers, before spaces are dropped.
+const MAX_VAT_INPUT: usize = 32;
+const MAX_COC: usize = 35;
+/// A four-digit scheme, `:`, and at most 128 characters (Peppol's participant IDs).
+const MAX_PEPPOL_ID: usize = 133;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewCustomer {
@@ -67,9 +112,14 @@ pub struct NewCustomer {
     pub country_code: String,
     pub primary_email: String,
     pub phone: Option<String>,
+    pub vat_number: Option<String>,
+    pub coc_number: Option<String>,
+    pub peppol_id: Option<String>,
+    pub send_ubl: bool,
 }
 
-/// A partial update; `None` leaves the stored value as it is.
+/// A partial update; `None` leaves the stored value as it is, and for the fields an edit
+/// can clear, `Some(None)` clears it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CustomerPatch {
     pub company_name: Option<String>,
@@ -79,6 +129,10 @@ pub struct CustomerPatch {
     pub country_code: Option<String>,
     pub primary_email: Option<String>,
     pub phone: Option<String>,
+    pub vat_number: Option<Option<String>>,
+    pub coc_number: Option<Option<String>>,
+    pub peppol_id: Option<Option<String>>,
+    pub send_ubl: Option<bool>,
 }
 
 impl CustomerPatch {
@@ -87,7 +141,7 @@ impl CustomerPatch {
     }
 }
 
-const EDITABLE: [&str; 7] = [
+const EDITABLE: [&str; 11] = [
     "companyName",
     "address",
     "zipCode",
@@ -95,6 +149,10 @@ const EDITABLE: [&str; 7] = [
     "countryCode",
     "primaryEmail",
     "phone",
+    "vatNumber",
+    "cocNumber",
+    "peppolId",
+    "sendUbl",
 ];
 
 impl TryFrom<CreateCustomerRequest> for NewCustomer {
@@ -116,6 +174,16 @@ impl TryFrom<CreateCustomerRequest> for NewCustomer {
             .map(|c| c.unwrap_or_else(|| "NL".to_owned()))
             .and_then(|c| checked_country(&mut f, c));
         let phone = f.optional_text("phone", given(&req.phone), MAX_PHONE, line);
+        let vat_number = vat_number_field(&mut f, given(&req.vat_number));
+        let coc_number = coc_number_field(&mut f, given(&req.coc_number));
+        let peppol_id = peppol_id_field(&mut f, given(&req.peppol_id));
+        let send_ubl = f.optional_bool("sendUbl", given(&req.send_ubl));
+        // A Dutch registration number has a shape; the country is known once both are read.
+        if let (Some(country), Some(Some(coc))) = (&country_code, &coc_number)
+            && let Some(message) = coc_number_problem(country, coc)
+        {
+            f.error("cocNumber", message);
+        }
         match (
             company_name,
             address,
@@ -124,6 +192,8 @@ impl TryFrom<CreateCustomerRequest> for NewCustomer {
             primary_email,
             country_code,
             phone,
+            (vat_number, coc_number, peppol_id),
+            send_ubl,
         ) {
             (
                 Some(company_name),
@@ -133,6 +203,8 @@ impl TryFrom<CreateCustomerRequest> for NewCustomer {
                 Some(primary_email),
                 Some(country_code),
                 Some(phone),
+                (Some(vat_number), Some(coc_number), Some(peppol_id)),
+                Some(send_ubl),
             ) if errors.is_empty() => Ok(NewCustomer {
                 company_name,
                 address,
@@ -141,6 +213,10 @@ impl TryFrom<CreateCustomerRequest> for NewCustomer {
                 country_code,
                 primary_email,
                 phone,
+                vat_number,
+                coc_number,
+                peppol_id,
+                send_ubl: send_ubl.unwrap_or(false),
             }),
             _ => Err(errors),
         }
@@ -163,7 +239,16 @@ impl TryFrom<EditCustomerRequest> for CustomerPatch {
             &req.primary_email,
             &req.phone,
         ];
-        if !sent.iter().any(|value| given(value).is_some()) {
+        // A `null` counts as sent for the fields it clears.
+        let sent_or_null = [
+            &req.vat_number,
+            &req.coc_number,
+            &req.peppol_id,
+            &req.send_ubl,
+        ];
+        if !sent.iter().any(|value| given(value).is_some())
+            && !sent_or_null.iter().any(|value| value.is_some())
+        {
             f.error(
                 "body",
                 format!(
@@ -186,10 +271,125 @@ impl TryFrom<EditCustomerRequest> for CustomerPatch {
         patch.country_code = text(&mut f, "countryCode", &req.country_code, MAX_TEXT)
             .and_then(|c| checked_country(&mut f, c));
         patch.phone = text(&mut f, "phone", &req.phone, MAX_PHONE);
+        patch.vat_number = clearable(&mut f, &req.vat_number, vat_number_field);
+        patch.coc_number = clearable(&mut f, &req.coc_number, coc_number_field);
+        patch.peppol_id = clearable(&mut f, &req.peppol_id, peppol_id_field);
+        if let (Some(country), Some(Some(coc))) = (&patch.country_code, &patch.coc_number)
+            && let Some(message) = coc_number_problem(country, coc)
+        {
+            f.error("cocNumber", message);
+        }
+        patch.send_ubl = match &req.send_ubl {
+            None => None,
+            Some(Value::Null) => Some(false),
+            Some(value) => f.optional_bool("sendUbl", Some(value)).flatten(),
+        };
         if errors.is_empty() {
             Ok(patch)
         } else {
             Err(errors)
+        }
+    }
+}
+
+/// A field an edit can clear: absent keeps the stored value (`None`), `null` or `""`
+/// clears it (`Some(None)`), anything else is read by `read` (`None` when invalid, with the
+/// error recorded).
+fn clearable(
+    f: &mut Fields,
+    value: &Option<Value>,
+    read: fn(&mut Fields, Option<&Value>) -> Option<Option<String>>,
+) -> Option<Option<String>> {
+    match value {
+        None => None,
+        Some(Value::Null) => Some(None),
+        Some(value) => read(f, Some(value)),
+    }
+}
+
+/// An optional VAT identification number, by the seller's rules (`parse_vat_number`: the
+/// Dutch btw-id shape, else two letters and 2 to 12 letters or digits), whose prefix is a
+/// country code (or `EL`, Greece's), as an e-invoice requires (BR-CO-09). `Some(None)` when
+/// absent or empty, `None` when invalid.
+fn vat_number_field(f: &mut Fields, value: Option<&Value>) -> Option<Option<String>> {
+    let text = f.optional_text("vatNumber", value, MAX_VAT_INPUT, TextKind::Line)?;
+    let Some(text) = text else {
+        return Some(None);
+    };
+    let checked = parse_vat_number(&text).and_then(|vat| {
+        let prefix = &vat[..2];
+        if is_country_code(prefix) || prefix == "EL" || prefix == "XI" {
+            Ok(vat)
+        } else {
+            Err(format!(
+                "`{text}` does not start with a country code (NL123456789B01)"
+            ))
+        }
+    });
+    match checked {
+        Ok(vat) => Some(Some(vat)),
+        Err(reason) => {
+            let message = format!("The {} field is not valid: {reason}.", f.path("vatNumber"));
+            f.error("vatNumber", message);
+            None
+        }
+    }
+}
+
+/// An optional Chamber of Commerce number, stored without spaces and dots: letters, digits,
+/// `-` and `/`. Whether a Dutch customer's has the KvK or OIN shape is
+/// [`coc_number_problem`]'s to say, once the country is known.
+fn coc_number_field(f: &mut Fields, value: Option<&Value>) -> Option<Option<String>> {
+    let text = f.optional_text("cocNumber", value, MAX_COC, TextKind::Line)?;
+    let Some(text) = text else {
+        return Some(None);
+    };
+    let compact: String = text
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '.')
+        .collect();
+    if !compact.is_empty()
+        && compact
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '/')
+    {
+        Some(Some(compact))
+    } else {
+        let message = format!(
+            "The {} field must be a registration number of letters and digits, such as the KvK number 12345678.",
+            f.path("cocNumber")
+        );
+        f.error("cocNumber", message);
+        None
+    }
+}
+
+/// What is wrong with a Dutch customer's Chamber of Commerce number: it is its KvK number
+/// (eight digits) or, for a public body, its OIN (twenty digits), the two the e-invoice
+/// rules know for Dutch parties (schemes 0106 and 0190). Numbers of other countries have no
+/// shape checked.
+pub fn coc_number_problem(country_code: &str, coc_number: &str) -> Option<String> {
+    let digits = coc_number.bytes().all(|b| b.is_ascii_digit());
+    let dutch_shape = digits && matches!(coc_number.len(), 8 | 20);
+    (country_code == "NL" && !dutch_shape).then(|| {
+        "The cocNumber field of a Dutch customer must be its KvK number (eight digits) or, for a public body, its OIN (twenty digits).".to_owned()
+    })
+}
+
+/// An optional Peppol participant ID, `scheme:identifier`, checked as the e-invoice
+/// checks it (`einvoice::parse_peppol_id`: a scheme Peppol accepts, and the check digits
+/// of the schemes that have them), so that a stored ID never fails an e-invoice.
+fn peppol_id_field(f: &mut Fields, value: Option<&Value>) -> Option<Option<String>> {
+    let text = f.optional_text("peppolId", value, MAX_PEPPOL_ID, TextKind::Line)?;
+    let Some(text) = text else {
+        return Some(None);
+    };
+    match parse_peppol_id(&text) {
+        Ok(_) => Some(Some(text)),
+        Err(reason) => {
+            let message = format!("The {} field is not valid: {reason}.", f.path("peppolId"));
+            f.error("peppolId", message);
+            None
         }
     }
 }
@@ -305,5 +505,69 @@ mod tests {
         assert!(errors.contains_key("body"));
         let patch = CustomerPatch::try_from(edit(json!({"city": " Utrecht "}))).unwrap();
         assert_eq!(patch.city.as_deref(), Some("Utrecht"));
+    }
+
+    #[test]
+    fn e_invoice_identifiers_are_checked_by_shape_and_stored_compact() {
+        let mut body = json!({"companyName": "Test BV", "address": "Teststraat 1", "zipCode": "1234AB",
+                              "city": "Amsterdam", "primaryEmail": "info@test.nl",
+                              "vatNumber": "nl 8594.67.032b01", "cocNumber": "6959 1231",
+                              "peppolId": " 0106:69591231 ", "sendUbl": true});
+        let c = NewCustomer::try_from(create(body.clone())).unwrap();
+        assert_eq!(c.vat_number.as_deref(), Some("NL859467032B01"));
+        assert_eq!(c.coc_number.as_deref(), Some("69591231"));
+        assert_eq!(c.peppol_id.as_deref(), Some("0106:69591231"));
+        assert!(c.send_ubl);
+
+        // A foreign customer's registration number has no fixed shape; a Dutch one does.
+        body["countryCode"] = json!("BE");
+        body["cocNumber"] = json!("0203.201.340");
+        body["vatNumber"] = json!("BE0203201340");
+        let c = NewCustomer::try_from(create(body.clone())).unwrap();
+        assert_eq!(c.coc_number.as_deref(), Some("0203201340"));
+        body["countryCode"] = json!("NL");
+        let errors = NewCustomer::try_from(create(body.clone())).unwrap_err();
+        assert_eq!(errors.keys().collect::<Vec<_>>(), ["cocNumber"]);
+
+        for (field, bad) in [
+            ("vatNumber", json!("NL859467032")),
+            ("vatNumber", json!("QQ123456789")),
+            ("vatNumber", json!(12)),
+            ("cocNumber", json!("1234 <5678>")),
+            ("peppolId", json!("12345678")),
+            ("peppolId", json!("0208:0203201341")),
+            ("sendUbl", json!("yes")),
+        ] {
+            let mut body = body.clone();
+            body["countryCode"] = json!("BE");
+            body[field] = bad.clone();
+            let errors = NewCustomer::try_from(create(body)).unwrap_err();
+            assert_eq!(errors.keys().collect::<Vec<_>>(), [field], "{bad}");
+        }
+        // Greek VAT numbers start with EL, not the country code GR.
+        body["countryCode"] = json!("GR");
+        body["cocNumber"] = json!(null);
+        body["vatNumber"] = json!("EL123456789");
+        assert!(NewCustomer::try_from(create(body)).is_ok());
+    }
+
+    #[test]
+    fn an_edit_clears_an_identifier_with_null_and_keeps_what_it_does_not_send() {
+        let patch = CustomerPatch::try_from(edit(
+            json!({"vatNumber": null, "cocNumber": "", "sendUbl": null}),
+        ))
+        .unwrap();
+        assert_eq!(patch.vat_number, Some(None));
+        assert_eq!(patch.coc_number, Some(None));
+        assert_eq!(patch.peppol_id, None);
+        assert_eq!(patch.send_ubl, Some(false));
+        assert_eq!(patch.phone, None);
+        let patch =
+            CustomerPatch::try_from(edit(json!({"peppolId": "9944:NL859467032B01"}))).unwrap();
+        assert_eq!(patch.peppol_id, Some(Some("9944:NL859467032B01".into())));
+        let errors =
+            CustomerPatch::try_from(edit(json!({"countryCode": "nl", "cocNumber": "1234"})))
+                .unwrap_err();
+        assert_eq!(errors.keys().collect::<Vec<_>>(), ["cocNumber"]);
     }
 }

@@ -4,7 +4,7 @@
 use super::{Backend, DB};
 use crate::areas::customers::model::CustomerId;
 use crate::areas::customers::model::{CUSTOMER_SELECT, Customer, CustomerRow};
-use crate::areas::customers::request::{CustomerPatch, NewCustomer};
+use crate::areas::customers::request::{CustomerPatch, NewCustomer, coc_number_problem};
 use crate::areas::customers::store::CustomerStore;
 use crate::areas::events::Event;
 use crate::db::{PageQuery, StoreError, StoreResult, one_changed, to_micros};
@@ -72,8 +72,9 @@ impl CustomerStore for Backend {
         let mut tx = self.write.begin().await?;
         sqlx::query::<DB>(
             "INSERT INTO customers (id, account_id, company_name, address, zip_code, city,
-                                    country_code, primary_email, phone, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                                    country_code, primary_email, phone, vat_number, coc_number,
+                                    peppol_id, send_ubl, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
         )
         .bind(id)
         .bind(account_id)
@@ -84,6 +85,10 @@ impl CustomerStore for Backend {
         .bind(&new.country_code)
         .bind(&new.primary_email)
         .bind(&new.phone)
+        .bind(&new.vat_number)
+        .bind(&new.coc_number)
+        .bind(&new.peppol_id)
+        .bind(new.send_ubl)
         .bind(to_micros(ctx.now()))
         .execute(&mut *tx)
         .await?;
@@ -115,8 +120,12 @@ impl CustomerStore for Backend {
                 city = COALESCE($4, city),
                 country_code = COALESCE($5, country_code),
                 primary_email = COALESCE($6, primary_email),
-                phone = COALESCE($7, phone)
-             WHERE account_id = $8 AND id = $9 AND deleted_at IS NULL",
+                phone = COALESCE($7, phone),
+                vat_number = CASE WHEN $8 THEN $9 ELSE vat_number END,
+                coc_number = CASE WHEN $10 THEN $11 ELSE coc_number END,
+                peppol_id = CASE WHEN $12 THEN $13 ELSE peppol_id END,
+                send_ubl = COALESCE($14, send_ubl)
+             WHERE account_id = $15 AND id = $16 AND deleted_at IS NULL",
         )
         .bind(&patch.company_name)
         .bind(&patch.address)
@@ -125,12 +134,27 @@ impl CustomerStore for Backend {
         .bind(&patch.country_code)
         .bind(&patch.primary_email)
         .bind(&patch.phone)
+        .bind(patch.vat_number.is_some())
+        .bind(patch.vat_number.clone().flatten())
+        .bind(patch.coc_number.is_some())
+        .bind(patch.coc_number.clone().flatten())
+        .bind(patch.peppol_id.is_some())
+        .bind(patch.peppol_id.clone().flatten())
+        .bind(patch.send_ubl)
         .bind(account_id)
         .bind(customer_id)
         .execute(&mut *tx)
         .await?;
         one_changed(result.rows_affected())?;
         let customer = Self::fetch_customer(&mut *tx, account_id, customer_id).await?;
+        // The country and the registration number may come from different edits; a Dutch
+        // customer's must have the KvK or OIN shape whichever changed (the edit is undone).
+        if (patch.coc_number.is_some() || patch.country_code.is_some())
+            && let Some(coc) = &customer.coc_number
+            && let Some(message) = coc_number_problem(&customer.country_code, coc)
+        {
+            return Err(StoreError::invalid("cocNumber", message));
+        }
         tx.commit().await?;
         Ok(customer)
     }
