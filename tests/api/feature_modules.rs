@@ -67,7 +67,11 @@ async fn the_operator_turns_modules_off_and_on_and_the_api_shows_it_at_once() {
     assert_eq!(modules(&app).await, all_on_but(&["offers", "tickets"]));
 
     let out = update(&app, &["--enable-module", "offers"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(
         String::from_utf8_lossy(&out.stdout).contains("modules off: tickets"),
         "{}",

@@ -425,7 +425,13 @@ fn areas_add_routes_only_through_web_routes() {
     assert!(sources.len() > 20);
     for source in sources {
         let text = std::fs::read_to_string(&source).unwrap();
-        for forbidden in [".route(", ".route_service(", ".nest(", "Router::new", "OpenApiRouter"] {
+        for forbidden in [
+            ".route(",
+            ".route_service(",
+            ".nest(",
+            "Router::new",
+            "OpenApiRouter",
+        ] {
             assert!(
                 !text.contains(forbidden),
                 "{} uses `{forbidden}`: declare routes with `Routes::api(routes!(...))` or `Routes::page`",
@@ -445,8 +451,7 @@ async fn every_documented_request_property_is_read_under_its_documented_name() {
     let mut checked = 0;
     for (path, item) in doc["paths"].as_object().unwrap() {
         for (method, operation) in item.as_object().unwrap() {
-            let Some(schema) = operation
-                .pointer("/requestBody/content/application~1json/schema")
+            let Some(schema) = operation.pointer("/requestBody/content/application~1json/schema")
             else {
                 continue;
             };
@@ -476,7 +481,11 @@ async fn every_documented_request_property_is_read_under_its_documented_name() {
                 Value::Object(body).to_string(),
             ))
             .await;
-            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{method} {path}: {answer}");
+            assert_eq!(
+                status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{method} {path}: {answer}"
+            );
             let reported: BTreeSet<String> = answer["errors"]
                 .as_object()
                 .unwrap_or_else(|| panic!("{method} {path}: {answer}"))

@@ -287,4 +287,3 @@ impl TestApp {
         body["data"].as_array().unwrap().clone()
     }
 }
-

@@ -83,4 +83,3 @@ fn with_database(url: &str, name: &str) -> String {
     }
     out
 }
-
